@@ -1,0 +1,64 @@
+// swift-tools-version: 6.3
+import PackageDescription
+
+let package = Package(
+    name: "Trellis",
+    products: [
+        .executable(name: "trellis", targets: ["TrellisCLI"]),
+        .library(name: "TrellisHost", targets: ["TrellisHost"]),
+        .library(name: "TrellisSDK", targets: ["TrellisSDK"]),
+        .library(name: "CTrellis", targets: ["CTrellis"]),
+        // First-party plugins: each its own shared library, loaded by the host at run time.
+        .library(name: "TrellisSMACross", type: .dynamic, targets: ["SMACross"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The SDK: the C ABI header (the only contract) and the Swift authoring layer.
+        .target(name: "CTrellis", path: "SDK/CTrellis"),
+        .target(name: "TrellisSDK", dependencies: ["CTrellis"], path: "SDK/TrellisSDK"),
+
+        // The host: loader, graph, engine, feeds, simulated venue; and the command-line tool.
+        .target(
+            name: "TrellisHost",
+            dependencies: [
+                "CTrellis",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Host/TrellisHost",
+            resources: [.embedInCode("Graph/graph.schema.json")]
+        ),
+        .executableTarget(
+            name: "TrellisCLI",
+            dependencies: [
+                "TrellisHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Host/TrellisCLI"
+        ),
+
+        // Plugins.
+        .target(name: "SMACross", dependencies: ["TrellisSDK"], path: "Plugins/SMACross"),
+
+        .testTarget(
+            name: "TrellisTests",
+            dependencies: ["TrellisHost", "TrellisSDK"],
+            path: "Tests/TrellisTests"
+        ),
+    ]
+)
+
+// Upcoming language features, for every Swift target.
+for target in package.targets where target.name != "CTrellis" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}
