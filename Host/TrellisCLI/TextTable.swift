@@ -1,0 +1,30 @@
+/// Left-aligned columns for terminal output; numbers can be right-aligned.
+struct TextTable {
+    let columns: [String]
+    var rightAligned: Set<Int> = []
+    var indent = 0
+    private var rows: [[String]] = []
+
+    init(columns: [String], rightAligned: Set<Int> = [], indent: Int = 0) {
+        self.columns = columns
+        self.rightAligned = rightAligned
+        self.indent = indent
+    }
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    var text: String {
+        let all = [columns] + rows
+        let widths = columns.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        let margin = String(repeating: " ", count: indent)
+        return all.map { row in
+            let cells = row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return rightAligned.contains(column) ? pad + cell : (column == row.count - 1 ? cell : cell + pad)
+            }
+            return margin + cells.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,131 @@
+import CTrellis
+import Logging
+
+extension Engine {
+    /// Replays the tape. Per timestamp: the venue fills what is due at each market event, the
+    /// event goes to its feed's consumers in topological order, and after the timestamp's last
+    /// event the due timers fire and the account's equity is recorded. `progress` is called with
+    /// (events done, events in all) every 64Ki events.
+    func run(progress: ((Int, Int) -> Void)? = nil) {
+        let count = tape.count
+        var index = 0
+        while index < count {
+            let time = tape.timestamp(index)
+            fireTimers(before: time)
+            state.pointee.now = time
+            repeat {
+                let event = tape.event(index)
+                venue.onMarketEvent(event) { queue.pointee.append($0, size: $1) }
+                if !queue.pointee.isEmpty { drain() }
+                deliver(event, from: Int(event.pointee.source))
+                index += 1
+                if index & 0xFFFF == 0 { progress?(index, count) }
+            } while index < count && tape.timestamp(index) == time
+            fireTimers(before: time + 1)
+            venue.closeStep(at: time)
+        }
+        progress?(count, count)
+    }
+
+    /// Delivers `event` from source id `source` to its consumers, honouring gates, and drains
+    /// what each consumer emits before the next one runs.
+    @inline(__always)
+    func deliver(_ event: UnsafePointer<trellis_event_header>, from source: Int) {
+        let start = routing.consumerStart[source], end = routing.consumerStart[source + 1]
+        var cursor = start
+        while cursor < end {
+            let slot = routing.consumers[cursor]
+            cursor += 1
+            if !slots[slot].gates.isEmpty && !gateAdmits(slot, source: source) { continue }
+            call(slot, event)
+            if !queue.pointee.isEmpty { drain() }
+        }
+    }
+
+    /// A gated node receives input while its gates are open, and its gate nodes' signals always
+    /// (so it can tell it was switched off).
+    private func gateAdmits(_ slot: Int, source: Int) -> Bool {
+        if routing.isOpen(slots[slot].gates) { return true }
+        guard let sourceSlot = self.slot(ofID: UInt32(source)) else { return false }
+        return slots[slot].gates.contains { routing.gateGroups[$0].node == sourceSlot }
+    }
+
+    /// Calls node `slot`'s on_event.
+    @inline(__always)
+    func call(_ slot: Int, _ event: UnsafePointer<trellis_event_header>) {
+        guard let onEvent = slots[slot].onEvent else { return }
+        state.pointee.current = slot
+        let status = onEvent(slots[slot].instance, event)
+        state.pointee.current = -1
+        slots[slot].delivered &+= 1
+        if status < 0 { noteFailure(slot: slot, status: status) }
+    }
+
+    /// Delivers queued events until none is left; delivery may queue more.
+    func drain() {
+        while let event = queue.pointee.pop() {
+            route(event)
+        }
+    }
+
+    private func route(_ event: UnsafeMutablePointer<trellis_event_header>) {
+        let source = Int(event.pointee.source)
+        switch Int32(event.pointee.type) {
+        case TRELLIS_EVENT_SIGNAL:
+            if let slot = slot(ofID: UInt32(source)) {
+                routing.lastLabel[slot] = Routing.Label(UnsafeRawPointer(event).load(as: trellis_signal.self).label)
+            }
+            deliver(UnsafePointer(event), from: source)
+        case TRELLIS_EVENT_ORDER:
+            routeOrder(event)
+        case TRELLIS_EVENT_ORDER_UPDATE, TRELLIS_EVENT_FILL:
+            routeOutcome(event)
+        default:
+            deliver(UnsafePointer(event), from: source)
+        }
+    }
+
+    /// Fires the timers due before `time`, each at its own time.
+    private func fireTimers(before time: Int64) {
+        while let timer = timers.next, timer.time < time {
+            _ = timers.pop()
+            state.pointee.now = max(state.pointee.now, timer.time)
+            var event = trellis_timer()
+            event.header = trellis_event_header(
+                size: UInt32(MemoryLayout<trellis_timer>.size), type: UInt16(TRELLIS_EVENT_TIMER), flags: 0,
+                ts_ns: state.pointee.now, instrument: 0, source: 0)
+            event.timer_id = timer.id
+            event.scheduled_ns = timer.time
+            withUnsafePointer(to: event) { pointer in
+                pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(timer.slot, $0) }
+            }
+            drain()
+        }
+    }
+
+    /// `trellis_host.emit`: checks the event, copies it to the queue and stamps it.
+    func emit(from slot: Int, _ event: UnsafePointer<trellis_event_header>) -> trellis_status {
+        guard state.pointee.current == slot else { return TRELLIS_ERR_STATE }
+        if let problem = EventLayout.problem(with: event) {
+            if slots[slot].failures < 3 { logger.warning("refused an event: \(problem)", metadata: ["node": "\(names[Int(nodeID(slot))])"]) }
+            slots[slot].failures += 1
+            return TRELLIS_ERR_INVALID
+        }
+        let kind = slots[slot].kind
+        switch Int32(event.pointee.type) {
+        case TRELLIS_EVENT_ORDER where !kind.placesOrders,
+            TRELLIS_EVENT_FILL where kind != .broker,
+            TRELLIS_EVENT_ORDER_UPDATE where kind != .broker && kind != .risk,
+            TRELLIS_EVENT_TIMER:
+            return TRELLIS_ERR_DENIED
+        default:
+            break
+        }
+        let copy = queue.pointee.append(UnsafeRawPointer(event), size: Int(event.pointee.size))
+        copy.pointee.source = nodeID(slot)
+        if copy.pointee.type == UInt16(TRELLIS_EVENT_ORDER) {
+            stampOrder(UnsafeMutableRawPointer(copy).assumingMemoryBound(to: trellis_order.self), from: slot)
+        }
+        return TRELLIS_OK
+    }
+}

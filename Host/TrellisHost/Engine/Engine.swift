@@ -1,0 +1,211 @@
+import CTrellis
+import Logging
+
+/// One graph's deterministic, single-threaded event loop (DESIGN §4).
+///
+/// Ids: feed `i` has id `i + 1`; node slot `j` (topological order) has id `feedCount + 1 + j`;
+/// id 0 is the host and its venue. Everything the loop touches per event lives behind `let`
+/// pointers: no reference counting, no dictionary and no allocation per event. Nodes are never
+/// re-entered: what they emit is queued and delivered after their callback returns.
+final class Engine {
+    let graph: ResolvedGraph
+    let tape: MarketTape
+    let instruments: InstrumentTable
+    let venue: SimulatedVenue
+    let logger: Logger
+    let feedCount: Int
+    let nodeCount: Int
+
+    let slots: UnsafeMutablePointer<NodeSlot>
+    let hostTables: UnsafeMutablePointer<trellis_host>
+    let contexts: UnsafeMutablePointer<HostContext>
+    let routing: Routing
+    let state: UnsafeMutablePointer<LoopState>
+    let queue: UnsafeMutablePointer<EventQueue>
+
+    /// Orders on their way or at the venue, by (origin id, order id). Touched per order only.
+    var orders: [OrderKey: OrderRecord] = [:]
+    var fingerprint = Fingerprint()
+    var timers = TimerQueue()
+    /// Per slot: host-assigned order ids handed out so far.
+    var hostOrderIDs: [UInt64]
+    /// Node names by id (index 0 is the host).
+    let names: [String]
+
+    struct LoopState {
+        var now: Int64 = 0
+        /// The slot whose callback is running, or -1.
+        var current = -1
+        var eventsDelivered = 0
+    }
+
+    init(graph: ResolvedGraph, tape: MarketTape, instruments: InstrumentTable, logger: Logger) {
+        self.graph = graph
+        self.tape = tape
+        self.instruments = instruments
+        self.logger = logger
+        feedCount = graph.spec.feeds.count
+        nodeCount = graph.nodes.count
+        names = ["host"] + graph.spec.feeds.map(\.name) + graph.nodes.map(\.name)
+        venue = SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: tape.count)
+        routing = Routing(graph: graph)
+        slots = .allocate(capacity: max(nodeCount, 1))
+        hostTables = .allocate(capacity: max(nodeCount, 1))
+        contexts = .allocate(capacity: max(nodeCount, 1))
+        state = .allocate(capacity: 1)
+        state.initialize(to: LoopState())
+        queue = .allocate(capacity: 1)
+        queue.initialize(to: EventQueue())
+        hostOrderIDs = Array(repeating: 0, count: nodeCount)
+        for (index, node) in graph.nodes.enumerated() {
+            slots[index] = NodeSlot(node: node, orderHop: routing.orderHop[index], gates: routing.gateRange[index])
+            contexts[index] = HostContext(engine: Unmanaged.passUnretained(self), slot: index)
+            hostTables[index] = HostTable.make(context: contexts + index)
+        }
+    }
+
+    deinit {
+        queue.pointee.release()
+        queue.deinitialize(count: 1)
+        queue.deallocate()
+        state.deallocate()
+        slots.deinitialize(count: nodeCount)
+        slots.deallocate()
+        hostTables.deallocate()
+        contexts.deallocate()
+        routing.release()
+    }
+
+    /// The id of node slot `slot`.
+    @inline(__always) func nodeID(_ slot: Int) -> UInt32 { UInt32(feedCount + 1 + slot) }
+
+    /// The slot of node id `id`, or nil for feeds and the host.
+    @inline(__always) func slot(ofID id: UInt32) -> Int? {
+        let slot = Int(id) - feedCount - 1
+        return slot >= 0 && slot < nodeCount ? slot : nil
+    }
+
+    // MARK: - Lifecycle
+
+    /// Creates every node, in topological order. On failure, destroys those created and returns
+    /// every creation error.
+    func createNodes() -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for (index, node) in graph.nodes.enumerated() {
+            if let problem = create(index, node) { problems.append(problem) }
+        }
+        if !problems.isEmpty { destroyNodes() }
+        return problems
+    }
+
+    private func create(_ index: Int, _ node: ResolvedGraph.Node) -> Diagnostic? {
+        let capacity = 512
+        let message = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+        defer { message.deallocate() }
+        message.initialize(repeating: 0, count: capacity)
+        var instance: UnsafeMutableRawPointer?
+        let table = ParamsTable(node.params)
+        let status = node.name.withTrellisString { name in
+            table.withTable { params in
+                var args = trellis_create_args(
+                    struct_size: UInt32(MemoryLayout<trellis_create_args>.size), node_id: nodeID(index),
+                    host: UnsafePointer(hostTables + index), node_name: name, params: params,
+                    error: message, error_capacity: UInt64(capacity))
+                return node.type.factory.pointee.create!(node.type.factory, &args, &instance)
+            }
+        }
+        guard status == TRELLIS_OK, let instance else {
+            let reason = String(cString: message)
+            let detail = reason.isEmpty ? "(the plugin gave no reason)" : reason
+            let what = status == TRELLIS_OK ? "create returned no instance" : "create failed (status \(status))"
+            return Diagnostic(file: graph.spec.file, at: node.spec.location,
+                              "node '\(node.name)' (\(node.type.name) from plugin '\(node.type.pluginID)', \(node.type.pluginPath)): \(what): \(detail)",
+                              hint: "check the node's params")
+        }
+        slots[index].instance = instance
+        return nil
+    }
+
+    /// Calls every node's activate, in topological order; stops at the first failure.
+    func activateNodes() -> Diagnostic? {
+        for index in 0..<nodeCount {
+            guard let activate = slots[index].methods.pointee.activate else { continue }
+            let status = withCallback(slot: index) { activate(slots[index].instance) }
+            drain()
+            if status != TRELLIS_OK {
+                let node = graph.nodes[index]
+                return Diagnostic(file: graph.spec.file, at: node.spec.location, "node '\(node.name)' (\(node.type.pluginID)) failed to activate (status \(status))",
+                                  hint: "its log lines above say why")
+            }
+        }
+        return nil
+    }
+
+    /// Calls every node's deactivate; the nodes may still emit. Then ends the venue's day.
+    func deactivateNodes() {
+        for index in 0..<nodeCount {
+            guard let deactivate = slots[index].methods.pointee.deactivate else { continue }
+            let status = withCallback(slot: index) { deactivate(slots[index].instance) }
+            if status != TRELLIS_OK { noteFailure(slot: index, status: status, during: "deactivate") }
+            drain()
+        }
+        venue.finish(now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        drain()
+    }
+
+    /// Destroys every created node, in reverse order.
+    func destroyNodes() {
+        for index in (0..<nodeCount).reversed() {
+            guard let instance = slots[index].instance else { continue }
+            slots[index].methods.pointee.destroy?(instance)
+            slots[index].instance = nil
+        }
+    }
+
+    /// Runs `body` as node `slot`'s callback: emit is allowed and attributed to it.
+    @inline(__always)
+    func withCallback<R>(slot: Int, _ body: () -> R) -> R {
+        let previous = state.pointee.current
+        state.pointee.current = slot
+        defer { state.pointee.current = previous }
+        return body()
+    }
+
+    /// Logs a negative status of a node (the first few per node) and counts it.
+    func noteFailure(slot: Int, status: trellis_status, during what: String = "on_event") {
+        slots[slot].failures += 1
+        if slots[slot].failures <= 3 {
+            logger.warning("node returned an error", metadata: ["node": "\(names[Int(nodeID(slot))])", "status": "\(status)", "during": "\(what)"])
+        }
+    }
+}
+
+/// What a node's host table points back to.
+struct HostContext {
+    let engine: Unmanaged<Engine>
+    let slot: Int
+}
+
+/// A node instance laid out for the loop.
+struct NodeSlot {
+    typealias OnEvent = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<trellis_event_header>?) -> trellis_status
+
+    let onEvent: OnEvent?
+    let methods: UnsafePointer<trellis_node_methods>
+    var instance: UnsafeMutableRawPointer?
+    let kind: NodeKind
+    /// The slot of the risk or broker node that takes this node's orders, or -1 for the venue.
+    let orderHop: Int
+    /// Range in `Routing.gateGroups`; empty when the node is not gated.
+    let gates: Range<Int>
+    var delivered = 0
+    var failures = 0
+
+    init(node: ResolvedGraph.Node, orderHop: Int, gates: Range<Int>) {
+        methods = node.type.methods
+        onEvent = methods.pointee.on_event
+        kind = node.type.kind
+        self.orderHop = orderHop
+        self.gates = gates
+    }
+}

@@ -1,0 +1,75 @@
+import CTrellis
+import Logging
+
+/// The C functions of `trellis_host` and the host's extensions. Each reaches the engine through
+/// the node's `HostContext` without retaining it.
+enum HostTable {
+    static func make(context: UnsafeMutablePointer<HostContext>) -> trellis_host {
+        trellis_host(
+            struct_size: UInt32(MemoryLayout<trellis_host>.size), abi_major: PluginLoader.abiMajor, abi_minor: PluginLoader.abiMinor,
+            ctx: UnsafeMutableRawPointer(context),
+            emit: { ctx, event in
+                guard let event else { return TRELLIS_ERR_INVALID }
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                return context.pointee.engine._withUnsafeGuaranteedRef { $0.emit(from: context.pointee.slot, event) }
+            },
+            log: { ctx, level, message in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                context.pointee.engine._withUnsafeGuaranteedRef { $0.log(from: context.pointee.slot, level: level, String(message)) }
+            },
+            now_ns: { ctx in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                return context.pointee.engine._withUnsafeGuaranteedRef { $0.state.pointee.now }
+            },
+            instrument_count: { ctx in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                return context.pointee.engine._withUnsafeGuaranteedRef { UInt32($0.instruments.count) }
+            },
+            instrument: { ctx, id, out in
+                guard let out else { return TRELLIS_ERR_INVALID }
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                return context.pointee.engine._withUnsafeGuaranteedRef { $0.instruments.copy(id, into: out) }
+            },
+            find_instrument: { ctx, symbol, out in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                guard let id = context.pointee.engine._withUnsafeGuaranteedRef({ $0.instruments.id(of: String(symbol)) }) else { return TRELLIS_ERR_NOT_FOUND }
+                out?.pointee = id
+                return TRELLIS_OK
+            },
+            get_extension: { _, id in
+                String(id) == TRELLIS_EXT_TIMER ? UnsafeRawPointer(HostTable.timerExtension) : nil
+            })
+    }
+
+    /// `trellis.timer/1`: timers in engine time.
+    nonisolated(unsafe) static let timerExtension: UnsafeMutablePointer<trellis_timer_ext> = {
+        let ext = UnsafeMutablePointer<trellis_timer_ext>.allocate(capacity: 1)
+        ext.initialize(to: trellis_timer_ext(
+            struct_size: UInt32(MemoryLayout<trellis_timer_ext>.size), _reserved: 0,
+            schedule: { ctx, time, id in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                context.pointee.engine._withUnsafeGuaranteedRef { $0.timers.schedule(slot: context.pointee.slot, id: id, at: time) }
+                return TRELLIS_OK
+            },
+            cancel: { ctx, id in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                let found = context.pointee.engine._withUnsafeGuaranteedRef { $0.timers.cancel(slot: context.pointee.slot, id: id) }
+                return found ? TRELLIS_OK : TRELLIS_ERR_NOT_FOUND
+            }))
+        return ext
+    }()
+}
+
+extension Engine {
+    /// A plugin's log line, tagged with its node.
+    func log(from slot: Int, level: Int32, _ message: String) {
+        let metadata: Logger.Metadata = ["node": "\(names[Int(nodeID(slot))])"]
+        switch level {
+        case TRELLIS_LOG_TRACE: logger.trace("\(message)", metadata: metadata)
+        case TRELLIS_LOG_DEBUG: logger.debug("\(message)", metadata: metadata)
+        case TRELLIS_LOG_INFO: logger.info("\(message)", metadata: metadata)
+        case TRELLIS_LOG_WARNING: logger.warning("\(message)", metadata: metadata)
+        default: logger.error("\(message)", metadata: metadata)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Reads a graph file: YAML syntax, then the published graph schema, then names. Every problem is
+/// collected, so one run reports them all.
+public enum GraphReader {
+    /// Reads and checks the graph at `path`.
+    public static func read(contentsOf path: String) -> (GraphSpec?, [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (nil, [Diagnostic(file: path, at: nil, "cannot read the graph file", hint: "check the path")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return (nil, [Diagnostic(file: path, at: nil, "the graph file is not UTF-8 text")])
+        }
+        return read(text, file: path)
+    }
+
+    /// Reads and checks graph `text`; `file` names it in diagnostics and anchors relative paths.
+    public static func read(_ text: String, file: String) -> (GraphSpec?, [Diagnostic]) {
+        let (root, syntaxProblems) = YAMLReader.read(text, file: file)
+        guard let root else { return (nil, syntaxProblems) }
+        var diagnostics = syntaxProblems
+        guard root.members != nil else {
+            diagnostics.append(Diagnostic(file: file, at: root.location, "a graph must be a mapping with the keys trellis, feeds and nodes", hint: "see strategies.yaml"))
+            return (nil, diagnostics)
+        }
+        for violation in GraphSchema.schema.validate(root) {
+            diagnostics.append(diagnostic(for: violation, file: file))
+        }
+        let spec = decode(root, file: file, into: &diagnostics)
+        return (spec, diagnostics)
+    }
+
+    private static func diagnostic(for violation: JSONSchema.Violation, file: String) -> Diagnostic {
+        let place = violation.path.dropLast(violation.unknownKey == nil ? 0 : 1)
+        let subject = place.isEmpty ? "the graph" : place.joined(separator: ".")
+        if let key = violation.unknownKey {
+            let guess = Suggestion.phrase(for: key, in: violation.allowedKeys)
+            let hint = violation.allowedKeys.isEmpty ? "remove it" : "allowed keys: \(violation.allowedKeys.joined(separator: ", "))"
+            return Diagnostic(file: file, at: violation.location, "unknown key '\(key)' in \(subject)" + (guess.map { "; \($0)" } ?? ""), hint: guess == nil ? hint : nil)
+        }
+        return Diagnostic(file: file, at: violation.location, "\(subject) \(violation.message)", hint: hint(forPath: violation.path))
+    }
+
+    private static func hint(forPath path: [String]) -> String? {
+        switch path.first {
+        case "trellis": "write 'trellis: 1' at the top"
+        case "nodes" where path.count == 1: "add at least one node under nodes:"
+        case "plugins" where path.contains("pins"): "copy the sha256 from 'trellis plugins inspect <file.so>'"
+        default: nil
+        }
+    }
+
+    private static func decode(_ root: ValueNode, file: String, into diagnostics: inout [Diagnostic]) -> GraphSpec {
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        var spec = GraphSpec(file: file, directory: directory)
+        spec.description = root["description"]?.string
+        if let plugins = root["plugins"] {
+            spec.plugins.search = strings(plugins["search"])
+            spec.plugins.load = strings(plugins["load"])
+            spec.plugins.pins = (plugins["pins"]?.members ?? []).compactMap { member in
+                member.value.string.map { (member.key, Located($0, at: member.value.location)) }
+            }
+        }
+        if let venue = root["venue"] {
+            spec.venue.cash = venue["cash"]?.number ?? spec.venue.cash
+            spec.venue.commission = venue["commission"]?.number ?? spec.venue.commission
+            spec.venue.currency = venue["currency"]?.string ?? spec.venue.currency
+        }
+        var seen: [String: SourceLocation?] = [:]
+        func checkName(_ member: ValueNode.Member, _ what: String) -> Bool {
+            guard isValidName(member.key) else {
+                diagnostics.append(Diagnostic(file: file, at: member.keyLocation, "\(what) name '\(member.key)' is not a plain name", hint: "use letters, digits, '-' and '_', starting with a letter"))
+                return false
+            }
+            if let earlier = seen[member.key] {
+                let line = earlier.map { " (line \($0.line))" } ?? ""
+                diagnostics.append(Diagnostic(file: file, at: member.keyLocation, "'\(member.key)' names both a feed\(line) and a node", hint: "rename one; inputs refer to feeds and nodes by name"))
+                return false
+            }
+            seen[member.key] = member.keyLocation
+            return true
+        }
+        for member in root["feeds"]?.members ?? [] where checkName(member, "feed") {
+            let feed = member.value
+            guard let source = feed["source"]?.string, let path = feed["path"]?.string else { continue }
+            spec.feeds.append(GraphSpec.FeedSpec(
+                name: member.key, location: member.keyLocation, source: source, path: Located(path, at: feed["path"]?.location),
+                symbol: feed["symbol"]?.string ?? member.key, tickSize: feed["tick_size"]?.number ?? 0, lotSize: feed["lot_size"]?.number ?? 0))
+        }
+        for member in root["nodes"]?.members ?? [] where checkName(member, "node") {
+            let node = member.value
+            let use = node["use"]?.string ?? ""
+            let when = (node["when"]?.members ?? []).map { gate in
+                GraphSpec.Gate(node: Located(gate.key, at: gate.keyLocation), labels: gate.value.string.map { [$0] } ?? strings(gate.value).map(\.value))
+            }
+            spec.nodes.append(GraphSpec.NodeSpec(
+                name: member.key, location: member.keyLocation, use: Located(use, at: node["use"]?.location),
+                inputs: strings(node["inputs"]), params: node["params"] ?? ValueNode(.object([]), at: node.location), when: when))
+        }
+        return spec
+    }
+
+    private static func strings(_ value: ValueNode?) -> [Located<String>] {
+        (value?.array ?? []).compactMap { item in item.string.map { Located($0, at: item.location) } }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+}

@@ -1,0 +1,69 @@
+/// A value and where it was written.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var location: SourceLocation?
+
+    public init(_ value: Value, at location: SourceLocation?) {
+        self.value = value
+        self.location = location
+    }
+}
+
+/// A strategy graph as written, after the format checks: plugins, venue, feeds and nodes.
+public struct GraphSpec: Sendable {
+    /// The graph file's path as given, and its directory (relative paths start there).
+    public var file: String
+    public var directory: String
+    public var description: String?
+    public var plugins = PluginSources()
+    public var venue = VenueSettings()
+    public var feeds: [FeedSpec] = []
+    public var nodes: [NodeSpec] = []
+
+    public struct PluginSources: Sendable {
+        public var search: [Located<String>] = []
+        public var load: [Located<String>] = []
+        /// Plugin id → "sha256:<hex>", in file order.
+        public var pins: [(plugin: String, digest: Located<String>)] = []
+    }
+
+    public struct VenueSettings: Sendable {
+        public var cash = 10_000.0
+        public var commission = 0.0
+        public var currency = "USD"
+    }
+
+    public struct FeedSpec: Sendable {
+        public var name: String
+        public var location: SourceLocation?
+        public var source: String
+        public var path: Located<String>
+        public var symbol: String
+        public var tickSize: Double
+        public var lotSize: Double
+    }
+
+    public struct NodeSpec: Sendable {
+        public var name: String
+        public var location: SourceLocation?
+        public var use: Located<String>
+        public var inputs: [Located<String>]
+        /// The `params` object as written (empty object when absent).
+        public var params: ValueNode
+        public var when: [Gate]
+    }
+
+    /// `when: { node: label }`: run only while `node`'s latest signal label is one of `labels`.
+    public struct Gate: Sendable {
+        public var node: Located<String>
+        public var labels: [String]
+    }
+
+    /// Resolves a path written in the graph against the graph's directory.
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (directory.isEmpty ? path : directory + "/" + path)
+    }
+
+    /// The names of all feeds and nodes.
+    public var endpointNames: [String] { feeds.map(\.name) + nodes.map(\.name) }
+}

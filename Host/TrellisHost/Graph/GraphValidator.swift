@@ -1,0 +1,203 @@
+import Foundation
+
+/// Checks a graph against its plugins: node types, parameters, inputs, kinds, gates and cycles.
+/// Every problem is reported, each at its line and column, with what to do.
+public struct GraphValidator {
+    let spec: GraphSpec
+    let catalog: PluginCatalog
+    var diagnostics: [Diagnostic] = []
+
+    /// Loads the graph's plugins and resolves it. `includeDefaultPluginPaths` adds
+    /// `TRELLIS_PLUGIN_PATH` and the executable's directory to the graph's own search path.
+    public static func resolve(_ spec: GraphSpec, includeDefaultPluginPaths: Bool = true) -> (ResolvedGraph?, [Diagnostic]) {
+        let sources = PluginCatalog.Sources(
+            explicit: spec.plugins.load.map { spec.resolve($0.value) },
+            directories: spec.plugins.search.map { spec.resolve($0.value) },
+            includeDefaults: includeDefaultPluginPaths)
+        let (catalog, loadErrors) = PluginCatalog.load(sources)
+        var validator = GraphValidator(spec: spec, catalog: catalog)
+        for (entry, error) in zip(spec.plugins.load, loadErrors) {
+            if let error { validator.error(at: entry.location, error.description) }
+        }
+        let graph = validator.run()
+        return (validator.diagnostics.hasErrors ? nil : graph, validator.diagnostics)
+    }
+
+    mutating func error(at location: SourceLocation?, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(file: spec.file, at: location, message, hint: hint))
+    }
+
+    private mutating func run() -> ResolvedGraph {
+        checkPins()
+        checkFeeds()
+        var types: [NodeType?] = []
+        for node in spec.nodes { types.append(resolveType(node)) }
+        let params = zip(spec.nodes, types).map { node, type in type.map { checkParams(node, $0) } ?? node.params }
+        let kinds = types.map { $0?.kind }
+        let inputs = spec.nodes.map { resolveInputs($0, kinds: kinds) }
+        let gates = spec.nodes.enumerated().map { index, node in resolveGates(node, index: index) }
+        checkOrderPaths(inputs: inputs, kinds: kinds)
+        let order = topologicalOrder(inputs: inputs, gates: gates)
+        var position = [Int](repeating: 0, count: spec.nodes.count)
+        for (rank, index) in order.enumerated() { position[index] = rank }
+        func remap(_ endpoint: ResolvedGraph.Endpoint) -> ResolvedGraph.Endpoint {
+            if case .node(let index) = endpoint { return .node(position[index]) }
+            return endpoint
+        }
+        let nodes: [ResolvedGraph.Node] = order.compactMap { index in
+            guard let type = types[index] else { return nil }
+            return ResolvedGraph.Node(
+                spec: spec.nodes[index], type: type, params: params[index], inputs: inputs[index].map(remap),
+                gates: gates[index].map { (position[$0.node], $0.labels) })
+        }
+        return ResolvedGraph(spec: spec, catalog: catalog, nodes: nodes)
+    }
+
+    private mutating func checkPins() {
+        for (pluginID, digest) in spec.plugins.pins {
+            guard let plugin = catalog.plugin(id: pluginID) else {
+                let known = catalog.plugins.map(\.id)
+                let guess = Suggestion.phrase(for: pluginID, in: known)
+                error(at: digest.location, "pin for plugin '\(pluginID)', but no plugin with that id was found" + (guess.map { "; \($0)" } ?? ""),
+                      hint: known.isEmpty ? "no plugins were found; check plugins.search" : "plugins found: \(known.joined(separator: ", "))")
+                continue
+            }
+            let actual = "sha256:" + plugin.sha256
+            if actual != digest.value {
+                let failure = PluginLoadError(.pinMismatch, path: plugin.path, plugin: pluginID, "pin mismatch: the library is \(actual), the graph pins \(digest.value)")
+                error(at: digest.location, failure.description, hint: "if you rebuilt it on purpose, update the pin from 'trellis plugins inspect \(plugin.path)'")
+            }
+        }
+    }
+
+    private mutating func checkFeeds() {
+        for feed in spec.feeds where !FileManager.default.fileExists(atPath: spec.resolve(feed.path.value)) {
+            error(at: feed.path.location, "feed '\(feed.name)': data file \(spec.resolve(feed.path.value)) not found", hint: "paths are relative to the graph file")
+        }
+    }
+
+    private mutating func resolveType(_ node: GraphSpec.NodeSpec) -> NodeType? {
+        guard !node.use.value.isEmpty else { return nil }  // already reported by the format check
+        let matches = catalog.nodeTypes(matching: node.use.value)
+        if matches.count == 1 { return matches[0] }
+        if matches.count > 1 {
+            let names = matches.map(\.qualifiedName)
+            error(at: node.use.location, "node type '\(node.use.value)' of node '\(node.name)' is offered by \(matches.count) plugins: \(names.joined(separator: ", "))",
+                  hint: "write one of them in full, e.g. use: \(names[0])")
+            return nil
+        }
+        let known = Set(catalog.nodeTypes.map(\.name))
+        let guess = Suggestion.phrase(for: node.use.value, in: known.sorted())
+        var hint = known.isEmpty ? "no plugins were found; build them (swift build) or set plugins.search" : "known node types: \(known.sorted().joined(separator: ", "))"
+        if !catalog.skipped.isEmpty { hint += "; \(catalog.skipped.count) libraries failed to load (trellis plugins list shows why)" }
+        error(at: node.use.location, "unknown node type '\(node.use.value)' of node '\(node.name)'" + (guess.map { "; \($0)" } ?? ""), hint: hint)
+        return nil
+    }
+
+    private mutating func checkParams(_ node: GraphSpec.NodeSpec, _ type: NodeType) -> ValueNode {
+        for violation in type.schema.validate(node.params) {
+            let location = violation.location ?? node.params.location ?? node.location
+            let subject = "node '\(node.name)'"
+            if let key = violation.unknownKey {
+                let guess = Suggestion.phrase(for: key, in: violation.allowedKeys)
+                error(at: location, "unknown parameter '\(key)' of \(subject) (\(type.name))" + (guess.map { "; \($0)" } ?? ""),
+                      hint: violation.allowedKeys.isEmpty ? "\(type.name) takes no parameters" : "its parameters: \(violation.allowedKeys.joined(separator: ", "))")
+            } else {
+                let path = violation.path.isEmpty ? "params" : "parameter '\(violation.path.joined(separator: "."))'"
+                error(at: location, "\(path) of \(subject) \(violation.message)", hint: "'trellis plugins inspect \(type.pluginPath)' shows the parameter schema")
+            }
+        }
+        return type.schema.withDefaults(node.params)
+    }
+
+    private mutating func resolveInputs(_ node: GraphSpec.NodeSpec, kinds: [NodeKind?]) -> [ResolvedGraph.Endpoint] {
+        guard let myIndex = spec.nodes.firstIndex(where: { $0.name == node.name }) else { return [] }
+        let myKind = kinds[myIndex]
+        return node.inputs.compactMap { input in
+            let endpoint: ResolvedGraph.Endpoint
+            let inputKind: NodeKind?
+            if let feed = spec.feeds.firstIndex(where: { $0.name == input.value }) {
+                (endpoint, inputKind) = (.feed(feed), .feed)
+            } else if let other = spec.nodes.firstIndex(where: { $0.name == input.value }) {
+                (endpoint, inputKind) = (.node(other), kinds[other])
+            } else {
+                let guess = Suggestion.phrase(for: input.value, in: spec.endpointNames)
+                error(at: input.location, "unknown input '\(input.value)' of node '\(node.name)'" + (guess.map { "; \($0)" } ?? ""),
+                      hint: guess == nil ? "inputs name feeds (\(spec.feeds.map(\.name).joined(separator: ", "))) or other nodes" : nil)
+                return nil
+            }
+            if let myKind, let inputKind, !myKind.acceptedInputs.contains(inputKind) {
+                let allowed = NodeKind.allCases.filter { myKind.acceptedInputs.contains($0) }.map(\.description)
+                error(at: input.location, "node '\(node.name)' (\(myKind)) cannot take input from '\(input.value)' (\(inputKind))",
+                      hint: allowed.isEmpty ? "\(myKind) nodes take no inputs" : "\(myKind) nodes take input from \(allowed.joined(separator: ", ")) nodes")
+            }
+            return endpoint
+        }
+    }
+
+    private mutating func resolveGates(_ node: GraphSpec.NodeSpec, index: Int) -> [(node: Int, labels: [String])] {
+        node.when.compactMap { gate in
+            guard let target = spec.nodes.firstIndex(where: { $0.name == gate.node.value }) else {
+                let isFeed = spec.feeds.contains { $0.name == gate.node.value }
+                let guess = Suggestion.phrase(for: gate.node.value, in: spec.nodes.map(\.name))
+                error(at: gate.node.location, "when of node '\(node.name)' refers to " + (isFeed ? "feed '\(gate.node.value)'" : "unknown node '\(gate.node.value)'") + (guess.map { "; \($0)" } ?? ""),
+                      hint: "when names a node that emits signals, e.g. when: { regime: ranging }")
+                return nil
+            }
+            if target == index { error(at: gate.node.location, "node '\(node.name)' cannot be gated on itself") }
+            return (target, gate.labels)
+        }
+    }
+
+    /// An order takes one path: a strategy or risk node may feed at most one risk or broker node.
+    private mutating func checkOrderPaths(inputs: [[ResolvedGraph.Endpoint]], kinds: [NodeKind?]) {
+        for (index, node) in spec.nodes.enumerated() where kinds[index]?.placesOrders == true {
+            let takers = spec.nodes.indices.filter { other in
+                kinds[other]?.takesOrders == true && inputs[other].contains(.node(index))
+            }
+            if takers.count > 1 {
+                let names = takers.map { "'\(spec.nodes[$0].name)'" }.joined(separator: " and ")
+                error(at: node.location, "orders of node '\(node.name)' would go to both \(names); an order takes one path",
+                      hint: "chain them instead: \(node.name) → \(spec.nodes[takers[0]].name) → \(spec.nodes[takers[1]].name)")
+            }
+        }
+    }
+
+    /// Kahn's algorithm, ready nodes in file order; reports every cycle it finds.
+    private mutating func topologicalOrder(inputs: [[ResolvedGraph.Endpoint]], gates: [[(node: Int, labels: [String])]]) -> [Int] {
+        let count = spec.nodes.count
+        var dependencies = [Set<Int>](repeating: [], count: count)
+        for index in 0..<count {
+            for case .node(let other) in inputs[index] { dependencies[index].insert(other) }
+            for gate in gates[index] { dependencies[index].insert(gate.node) }
+        }
+        var order: [Int] = []
+        var done = [Bool](repeating: false, count: count)
+        while order.count < count {
+            guard let next = (0..<count).first(where: { !done[$0] && dependencies[$0].allSatisfy { done[$0] } }) else { break }
+            done[next] = true
+            order.append(next)
+        }
+        if order.count < count { reportCycle(dependencies: dependencies, done: done) }
+        return order
+    }
+
+    private mutating func reportCycle(dependencies: [Set<Int>], done: [Bool]) {
+        var reported: Set<Int> = []
+        for start in dependencies.indices where !done[start] && !reported.contains(start) {
+            var path = [start]
+            var current = start
+            while let next = dependencies[current].sorted().first(where: { !done[$0] }), !path.contains(next) {
+                path.append(next)
+                current = next
+            }
+            guard let next = dependencies[current].sorted().first(where: { !done[$0] }), let loopStart = path.firstIndex(of: next) else { continue }
+            let loop = Array(path[loopStart...])
+            guard reported.isDisjoint(with: loop) else { continue }
+            reported.formUnion(loop)
+            let names = (loop.reversed() + [loop.last!]).map { spec.nodes[$0].name }
+            let first = spec.nodes[loop.last!]
+            error(at: first.location, "cycle: \(names.joined(separator: " → "))", hint: "events must flow one way; remove one of these inputs or gates")
+        }
+    }
+}

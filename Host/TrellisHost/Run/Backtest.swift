@@ -1,0 +1,131 @@
+import CTrellis
+import Foundation
+import Logging
+
+/// A graph prepared for a backtest: checked, its plugins loaded, its data read and its nodes
+/// created. `run()` replays the data once; a prepared backtest is used once.
+public final class Backtest {
+    public let graph: ResolvedGraph
+    let tape: MarketTape
+    let instruments: InstrumentTable
+    let engine: Engine
+    private var finished = false
+
+    /// Options for preparing a backtest.
+    public struct Options: Sendable {
+        /// Also search `TRELLIS_PLUGIN_PATH` and the executable's directory for plugins.
+        public var includeDefaultPluginPaths = true
+        public var logger = Logger(label: "trellis")
+
+        public init(includeDefaultPluginPaths: Bool = true, logger: Logger = Logger(label: "trellis")) {
+            self.includeDefaultPluginPaths = includeDefaultPluginPaths
+            self.logger = logger
+        }
+    }
+
+    /// Reads, checks and prepares the graph at `path`. Every problem found is reported at once.
+    public static func prepare(graphAt path: String, options: Options = Options()) throws(DiagnosticsError) -> Backtest {
+        let (spec, readProblems) = GraphReader.read(contentsOf: path)
+        return try prepare(spec, problems: readProblems, options: options)
+    }
+
+    /// Prepares graph `text` as if read from `file`.
+    public static func prepare(text: String, file: String, options: Options = Options()) throws(DiagnosticsError) -> Backtest {
+        let (spec, readProblems) = GraphReader.read(text, file: file)
+        return try prepare(spec, problems: readProblems, options: options)
+    }
+
+    private static func prepare(_ spec: GraphSpec?, problems readProblems: [Diagnostic], options: Options) throws(DiagnosticsError) -> Backtest {
+        guard let spec else { throw DiagnosticsError(readProblems) }
+        let (graph, resolveProblems) = GraphValidator.resolve(spec, includeDefaultPluginPaths: options.includeDefaultPluginPaths)
+        let problems = readProblems + resolveProblems
+        guard let graph, !problems.hasErrors else { throw DiagnosticsError(problems.sortedByLocation()) }
+        let (tape, instruments) = try loadFeeds(of: graph)
+        let engine = Engine(graph: graph, tape: tape, instruments: instruments, logger: options.logger)
+        let createProblems = engine.createNodes()
+        guard createProblems.isEmpty else { throw DiagnosticsError(createProblems) }
+        return Backtest(graph: graph, tape: tape, instruments: instruments, engine: engine)
+    }
+
+    private init(graph: ResolvedGraph, tape: MarketTape, instruments: InstrumentTable, engine: Engine) {
+        self.graph = graph
+        self.tape = tape
+        self.instruments = instruments
+        self.engine = engine
+    }
+
+    deinit {
+        if !finished { engine.destroyNodes() }
+    }
+
+    /// Reads every feed into one time-ordered tape and registers the instruments.
+    private static func loadFeeds(of graph: ResolvedGraph) throws(DiagnosticsError) -> (MarketTape, InstrumentTable) {
+        let instruments = InstrumentTable()
+        var tapes: [MarketTape] = []
+        var problems: [Diagnostic] = []
+        for (index, feed) in graph.spec.feeds.enumerated() {
+            let instrument = instruments.add(symbol: feed.symbol, tickSize: feed.tickSize, lotSize: feed.lotSize, currency: graph.spec.venue.currency)
+            let path = graph.spec.resolve(feed.path.value)
+            switch CSVBarReader.read(path: path, name: feed.path.value, source: UInt32(index + 1), instrument: instrument) {
+            case .success(let tape): tapes.append(tape)
+            case .failure(let error): problems += error.diagnostics
+            }
+        }
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
+        return (tapes.isEmpty ? MarketTape() : MarketTape.merge(tapes), instruments)
+    }
+
+    /// The number of market events the run will replay.
+    public var eventCount: Int { tape.count }
+
+    /// Runs the backtest: activate, replay, deactivate, destroy. `progress` is called with
+    /// (events done, events in all) now and then.
+    public func run(progress: ((Int, Int) -> Void)? = nil) throws(DiagnosticsError) -> RunResult {
+        precondition(!finished, "a prepared backtest runs once")
+        finished = true
+        defer { engine.destroyNodes() }
+        if let problem = engine.activateNodes() { throw DiagnosticsError([problem]) }
+        let start = ContinuousClock.now
+        engine.run(progress: progress)
+        let elapsed = ContinuousClock.now - start
+        engine.deactivateNodes()
+        return result(loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    private func result(loopSeconds: Double) -> RunResult {
+        let venue = engine.venue
+        var lastPrices: [String: Double] = [:]
+        for id in 1...max(1, instruments.count) where id <= instruments.count {
+            lastPrices[instruments.symbol(UInt32(id))] = venue.lastPrice[id]
+        }
+        let warnings = engine.ordersHeldByRiskNodes.sorted { $0.key < $1.key }.map { name, count in
+            "risk node '\(name)' neither passed on nor denied \(count) order(s)"
+        }
+        return RunResult(
+            graphFile: graph.spec.file, startingCash: graph.spec.venue.cash, finalEquity: venue.equity, currency: graph.spec.venue.currency,
+            trades: venue.trades.closed, openTrades: venue.trades.openTrades, lastPrices: lastPrices,
+            fingerprint: engine.fingerprint.hex(), orderUpdates: engine.fingerprint.orderUpdates, fills: engine.fingerprint.fills,
+            events: tape.count, firstTime: tape.count > 0 ? tape.timestamp(0) : 0, lastTime: tape.count > 0 ? tape.timestamp(tape.count - 1) : 0,
+            equityTimes: venue.equityTimes, equityValues: venue.equityValues, nodes: nodeReports(), warnings: warnings, loopSeconds: loopSeconds)
+    }
+
+    private func nodeReports() -> [RunResult.NodeReport] {
+        graph.nodes.enumerated().map { index, node in
+            RunResult.NodeReport(
+                name: node.name, type: node.type.name, plugin: node.type.pluginID, version: node.type.version,
+                eventsDelivered: engine.slots[index].delivered, failures: engine.slots[index].failures, warmupBars: warmupBars(slot: index))
+        }
+    }
+
+    /// The node's `trellis.node.warmup/1` answer, when it offers the extension.
+    func warmupBars(slot: Int) -> Int? {
+        let methods = engine.slots[slot].methods
+        let needed = MemoryLayout<trellis_node_methods>.offset(of: \.get_extension)! + MemoryLayout<UnsafeRawPointer>.size
+        guard Int(methods.pointee.struct_size) >= needed, let getExtension = methods.pointee.get_extension,
+            let instance = engine.slots[slot].instance
+        else { return nil }
+        let raw = TRELLIS_EXT_NODE_WARMUP.withTrellisString { getExtension(instance, $0) }
+        guard let ext = raw?.assumingMemoryBound(to: trellis_node_warmup_ext.self), let bars = ext.pointee.bars else { return nil }
+        return Int(bars(instance))
+    }
+}

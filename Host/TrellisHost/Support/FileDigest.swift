@@ -1,0 +1,21 @@
+import Crypto
+import Foundation
+
+/// SHA-256 of files, for plugin pins and run provenance.
+enum FileDigest {
+    /// Lowercase hex SHA-256 of the file at `path`, or nil when it cannot be read.
+    static func sha256(ofFile path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return hex(SHA256.hash(data: data))
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
