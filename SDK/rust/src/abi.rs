@@ -1,0 +1,244 @@
+//! The C ABI of `SDK/CTrellis/include/CTrellis.h`, version 1.0, mirrored field for field.
+//! The layout checks at the bottom fail the build if a struct drifts from the header.
+#![allow(non_camel_case_types)]
+
+use core::ffi::{c_char, c_void};
+use core::mem::{offset_of, size_of};
+
+pub const TRELLIS_ABI_MAJOR: u16 = 1;
+pub const TRELLIS_ABI_MINOR: u16 = 0;
+
+pub type trellis_status = i32;
+pub const TRELLIS_OK: i32 = 0;
+pub const TRELLIS_ERR_INVALID: i32 = -1;
+pub const TRELLIS_ERR_UNSUPPORTED: i32 = -2;
+pub const TRELLIS_ERR_NOT_FOUND: i32 = -3;
+pub const TRELLIS_ERR_TOO_SMALL: i32 = -4;
+pub const TRELLIS_ERR_STATE: i32 = -5;
+pub const TRELLIS_ERR_DENIED: i32 = -6;
+pub const TRELLIS_ERR_NO_MEMORY: i32 = -7;
+pub const TRELLIS_ERR_INTERNAL: i32 = -8;
+pub const TRELLIS_ERR_PLUGIN: i32 = -100;
+
+pub const TRELLIS_KIND_FEED: i32 = 1;
+pub const TRELLIS_KIND_MODEL: i32 = 2;
+pub const TRELLIS_KIND_STRATEGY: i32 = 3;
+pub const TRELLIS_KIND_RISK: i32 = 4;
+pub const TRELLIS_KIND_BROKER: i32 = 5;
+pub const TRELLIS_KIND_OBSERVER: i32 = 6;
+
+pub const TRELLIS_EVENT_BAR: u16 = 1;
+pub const TRELLIS_EVENT_TRADE: u16 = 2;
+pub const TRELLIS_EVENT_QUOTE: u16 = 3;
+pub const TRELLIS_EVENT_SIGNAL: u16 = 4;
+pub const TRELLIS_EVENT_ORDER: u16 = 5;
+pub const TRELLIS_EVENT_ORDER_UPDATE: u16 = 6;
+pub const TRELLIS_EVENT_FILL: u16 = 7;
+pub const TRELLIS_EVENT_POSITION: u16 = 8;
+pub const TRELLIS_EVENT_ACCOUNT: u16 = 9;
+pub const TRELLIS_EVENT_TIMER: u16 = 10;
+pub const TRELLIS_EVENT_CUSTOM: u16 = 11;
+
+pub const TRELLIS_SIDE_BUY: i32 = 1;
+pub const TRELLIS_SIDE_SELL: i32 = -1;
+pub const TRELLIS_ACTION_NEW: i32 = 0;
+pub const TRELLIS_ACTION_CANCEL: i32 = 1;
+pub const TRELLIS_ORDER_MARKET: i32 = 0;
+pub const TRELLIS_ORDER_LIMIT: i32 = 1;
+pub const TRELLIS_ORDER_STOP: i32 = 2;
+pub const TRELLIS_ORDER_STOP_LIMIT: i32 = 3;
+pub const TRELLIS_SIZE_UNITS: i32 = 0;
+pub const TRELLIS_SIZE_EQUITY: i32 = 1;
+pub const TRELLIS_SIZE_NOTIONAL: i32 = 2;
+pub const TRELLIS_ORDER_FLAG_REDUCE_ONLY: u32 = 1;
+pub const TRELLIS_ORDER_FLAG_CLOSE_POSITION: u32 = 2;
+
+pub const TRELLIS_LOG_INFO: i32 = 2;
+pub const TRELLIS_EXT_NODE_WARMUP: &str = "trellis.node.warmup/1";
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct trellis_str {
+    pub ptr: *const c_char,
+    pub len: u64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_event_header {
+    pub size: u32,
+    pub r#type: u16,
+    pub flags: u16,
+    pub ts_ns: i64,
+    pub instrument: u32,
+    pub source: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_bar {
+    pub header: trellis_event_header,
+    pub period_ns: i64,
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    pub volume: f64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_order {
+    pub header: trellis_event_header,
+    pub order_id: u64,
+    pub origin: u32,
+    pub action: i32,
+    pub side: i32,
+    pub order_type: i32,
+    pub time_in_force: i32,
+    pub size_mode: i32,
+    pub order_flags: u32,
+    pub _reserved: u32,
+    pub quantity: f64,
+    pub limit_price: f64,
+    pub stop_price: f64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_fill {
+    pub header: trellis_event_header,
+    pub order_id: u64,
+    pub origin: u32,
+    pub side: i32,
+    pub quantity: f64,
+    pub price: f64,
+    pub commission: f64,
+    pub position: f64,
+}
+
+#[repr(C)]
+pub struct trellis_host {
+    pub struct_size: u32,
+    pub abi_major: u16,
+    pub abi_minor: u16,
+    pub ctx: *mut c_void,
+    pub emit: Option<unsafe extern "C" fn(*mut c_void, *const trellis_event_header) -> trellis_status>,
+    pub log: Option<unsafe extern "C" fn(*mut c_void, i32, trellis_str)>,
+    pub now_ns: Option<unsafe extern "C" fn(*mut c_void) -> i64>,
+    pub instrument_count: Option<unsafe extern "C" fn(*mut c_void) -> u32>,
+    pub instrument: Option<unsafe extern "C" fn(*mut c_void, u32, *mut c_void) -> trellis_status>,
+    pub find_instrument: Option<unsafe extern "C" fn(*mut c_void, trellis_str, *mut u32) -> trellis_status>,
+    pub get_extension: Option<unsafe extern "C" fn(*mut c_void, trellis_str) -> *const c_void>,
+}
+
+#[repr(C)]
+pub struct trellis_params {
+    pub struct_size: u32,
+    pub _reserved: u32,
+    pub ctx: *const c_void,
+    pub json: trellis_str,
+    pub get_number: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut f64) -> trellis_status>,
+    pub get_integer: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut i64) -> trellis_status>,
+    pub get_bool: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut i32) -> trellis_status>,
+    pub get_string: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut trellis_str) -> trellis_status>,
+}
+
+#[repr(C)]
+pub struct trellis_create_args {
+    pub struct_size: u32,
+    pub node_id: u32,
+    pub host: *const trellis_host,
+    pub node_name: trellis_str,
+    pub params: *const trellis_params,
+    pub error: *mut c_char,
+    pub error_capacity: u64,
+}
+
+#[repr(C)]
+pub struct trellis_node_methods {
+    pub struct_size: u32,
+    pub _reserved: u32,
+    pub activate: Option<unsafe extern "C" fn(*mut c_void) -> trellis_status>,
+    pub on_event: Option<unsafe extern "C" fn(*mut c_void, *const trellis_event_header) -> trellis_status>,
+    pub deactivate: Option<unsafe extern "C" fn(*mut c_void) -> trellis_status>,
+    pub destroy: Option<unsafe extern "C" fn(*mut c_void)>,
+    pub get_extension: Option<unsafe extern "C" fn(*mut c_void, trellis_str) -> *const c_void>,
+}
+
+#[repr(C)]
+pub struct trellis_node_factory {
+    pub struct_size: u32,
+    pub kind: i32,
+    pub r#type: trellis_str,
+    pub version: trellis_str,
+    pub description: trellis_str,
+    pub params_schema: trellis_str,
+    pub create: Option<unsafe extern "C" fn(*const trellis_node_factory, *const trellis_create_args, *mut *mut c_void) -> trellis_status>,
+    pub methods: *const trellis_node_methods,
+}
+
+#[repr(C)]
+pub struct trellis_loader_info {
+    pub struct_size: u32,
+    pub abi_major_min: u16,
+    pub abi_major_max: u16,
+    pub abi_minor: u16,
+    pub _reserved0: u16,
+    pub _reserved1: u32,
+    pub host_name: trellis_str,
+    pub host_version: trellis_str,
+}
+
+#[repr(C)]
+pub struct trellis_plugin {
+    pub struct_size: u32,
+    pub abi_major: u16,
+    pub abi_minor: u16,
+    pub id: trellis_str,
+    pub version: trellis_str,
+    pub description: trellis_str,
+    pub factory_count: u32,
+    pub _reserved: u32,
+    pub get_factory: Option<unsafe extern "C" fn(*const trellis_plugin, u32) -> *const trellis_node_factory>,
+}
+
+#[repr(C)]
+pub struct trellis_node_warmup_ext {
+    pub struct_size: u32,
+    pub _reserved: u32,
+    pub bars: Option<unsafe extern "C" fn(*mut c_void) -> u32>,
+}
+
+// Descriptors are immutable static data shared by every thread.
+unsafe impl Sync for trellis_str {}
+unsafe impl Sync for trellis_plugin {}
+unsafe impl Sync for trellis_node_factory {}
+unsafe impl Sync for trellis_node_methods {}
+unsafe impl Sync for trellis_node_warmup_ext {}
+
+// The layout is the ABI: these must match the _Static_asserts of CTrellis.h.
+const _: () = {
+    assert!(size_of::<trellis_event_header>() == 24);
+    assert!(size_of::<trellis_bar>() == 72);
+    assert!(offset_of!(trellis_bar, close) == 56);
+    assert!(size_of::<trellis_order>() == 88);
+    assert!(offset_of!(trellis_order, quantity) == 64);
+    assert!(size_of::<trellis_fill>() == 72);
+    assert!(offset_of!(trellis_fill, price) == 48);
+    assert!(size_of::<trellis_host>() == 72);
+    assert!(offset_of!(trellis_host, get_extension) == 64);
+    assert!(size_of::<trellis_params>() == 64);
+    assert!(size_of::<trellis_create_args>() == 56);
+    assert!(size_of::<trellis_node_methods>() == 48);
+    assert!(size_of::<trellis_node_factory>() == 88);
+    assert!(offset_of!(trellis_node_factory, create) == 72);
+    assert!(size_of::<trellis_loader_info>() == 48);
+    assert!(size_of::<trellis_plugin>() == 72);
+    assert!(size_of::<trellis_node_warmup_ext>() == 16);
+};
+
+/// A `trellis_str` for a static string, usable in constants.
+pub const fn static_str(text: &'static str) -> trellis_str {
+    trellis_str { ptr: text.as_ptr() as *const c_char, len: text.len() as u64 }
+}
