@@ -86,9 +86,15 @@ extension Engine {
     }
 
     /// Fires the timers due before `time`, each at its own time.
+    @inline(__always)
     private func fireTimers(before time: Int64) {
+        if state.pointee.nextTimer < time { fireDueTimers(before: time) }
+    }
+
+    private func fireDueTimers(before time: Int64) {
         while let timer = timers.next, timer.time < time {
             _ = timers.pop()
+            state.pointee.nextTimer = timers.next?.time ?? .max
             state.pointee.now = max(state.pointee.now, timer.time)
             var event = trellis_timer()
             event.header = trellis_event_header(

@@ -34,6 +34,8 @@ final class Engine {
 
     struct LoopState {
         var now: Int64 = 0
+        /// When the earliest pending timer fires; Int64.max when none is pending.
+        var nextTimer = Int64.max
         /// The slot whose callback is running, or -1.
         var current = -1
         var eventsDelivered = 0

@@ -5,13 +5,14 @@ import Crypto
 /// with the same fingerprint made the same trades at the same prices and times.
 struct Fingerprint {
     private var hasher = SHA256()
+    /// Reused for each event's canonical bytes.
+    private var bytes: [UInt8] = []
     private(set) var orderUpdates = 0
     private(set) var fills = 0
 
     /// Adds an order update or fill (other events are not part of the fingerprint).
     mutating func add(_ event: UnsafePointer<trellis_event_header>) {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(96)
+        bytes.removeAll(keepingCapacity: true)
         func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         func put(_ value: Double) { put(value.bitPattern) }
         put(event.pointee.type)

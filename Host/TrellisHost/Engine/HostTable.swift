@@ -48,12 +48,18 @@ enum HostTable {
             struct_size: UInt32(MemoryLayout<trellis_timer_ext>.size), _reserved: 0,
             schedule: { ctx, time, id in
                 let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
-                context.pointee.engine._withUnsafeGuaranteedRef { $0.timers.schedule(slot: context.pointee.slot, id: id, at: time) }
+                context.pointee.engine._withUnsafeGuaranteedRef { engine in
+                    engine.timers.schedule(slot: context.pointee.slot, id: id, at: time)
+                    engine.state.pointee.nextTimer = engine.timers.next?.time ?? .max
+                }
                 return TRELLIS_OK
             },
             cancel: { ctx, id in
                 let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
-                let found = context.pointee.engine._withUnsafeGuaranteedRef { $0.timers.cancel(slot: context.pointee.slot, id: id) }
+                let found = context.pointee.engine._withUnsafeGuaranteedRef { engine in
+                    defer { engine.state.pointee.nextTimer = engine.timers.next?.time ?? .max }
+                    return engine.timers.cancel(slot: context.pointee.slot, id: id)
+                }
                 return found ? TRELLIS_OK : TRELLIS_ERR_NOT_FOUND
             }))
         return ext

@@ -22,34 +22,44 @@ final class ParamsTable {
             table.ctx = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
             table.json = trellis_str(ptr: text.baseAddress, len: UInt64(text.count - 1))
             table.get_number = { ctx, key, out in
-                ParamsTable.lookup(ctx, key) { value in value.number.map { out?.pointee = $0 } }
+                guard let value = ParamsTable.value(ctx, key) else { return TRELLIS_ERR_NOT_FOUND }
+                guard let number = value.number else { return TRELLIS_ERR_INVALID }
+                out?.pointee = number
+                return TRELLIS_OK
             }
             table.get_integer = { ctx, key, out in
-                ParamsTable.lookup(ctx, key) { value in value.integer.map { out?.pointee = $0 } }
+                guard let value = ParamsTable.value(ctx, key) else { return TRELLIS_ERR_NOT_FOUND }
+                guard let integer = value.integer else { return TRELLIS_ERR_INVALID }
+                out?.pointee = integer
+                return TRELLIS_OK
             }
             table.get_bool = { ctx, key, out in
-                ParamsTable.lookup(ctx, key) { value in value.bool.map { out?.pointee = $0 ? 1 : 0 } }
+                guard let value = ParamsTable.value(ctx, key) else { return TRELLIS_ERR_NOT_FOUND }
+                guard let flag = value.bool else { return TRELLIS_ERR_INVALID }
+                out?.pointee = flag ? 1 : 0
+                return TRELLIS_OK
             }
             table.get_string = { ctx, key, out in
-                ParamsTable.lookup(ctx, key) { value in
-                    guard let text = value.string, let ctx else { return nil }
-                    let table = Unmanaged<ParamsTable>.fromOpaque(ctx).takeUnretainedValue()
-                    let copy = UnsafeMutableBufferPointer<CChar>.allocate(capacity: text.utf8.count + 1)
-                    _ = copy.initialize(from: text.utf8CString)
-                    table.strings.append(copy)
-                    out?.pointee = trellis_str(ptr: copy.baseAddress, len: UInt64(copy.count - 1))
-                    return ()
-                }
+                guard let value = ParamsTable.value(ctx, key), let ctx else { return TRELLIS_ERR_NOT_FOUND }
+                guard let text = value.string else { return TRELLIS_ERR_INVALID }
+                out?.pointee = Unmanaged<ParamsTable>.fromOpaque(ctx).takeUnretainedValue().keep(text)
+                return TRELLIS_OK
             }
             return withUnsafePointer(to: table) { body($0) }
         }
     }
 
-    /// Finds `key` and hands its value to `read`, which returns nil for a value of the wrong type.
-    private static func lookup(_ ctx: UnsafeRawPointer?, _ key: trellis_str, _ read: (ValueNode) -> Void?) -> trellis_status {
-        guard let ctx else { return TRELLIS_ERR_INVALID }
-        let table = Unmanaged<ParamsTable>.fromOpaque(ctx).takeUnretainedValue()
-        guard let value = table.values[String(key)] else { return TRELLIS_ERR_NOT_FOUND }
-        return read(value) == nil ? TRELLIS_ERR_INVALID : TRELLIS_OK
+    /// The value of parameter `key`, or nil when absent.
+    private static func value(_ ctx: UnsafeRawPointer?, _ key: trellis_str) -> ValueNode? {
+        guard let ctx else { return nil }
+        return Unmanaged<ParamsTable>.fromOpaque(ctx).takeUnretainedValue().values[String(key)]
+    }
+
+    /// A C copy of `text` that lives as long as the table.
+    private func keep(_ text: String) -> trellis_str {
+        let copy = UnsafeMutableBufferPointer<CChar>.allocate(capacity: text.utf8.count + 1)
+        _ = copy.initialize(from: text.utf8CString)
+        strings.append(copy)
+        return trellis_str(ptr: copy.baseAddress, len: UInt64(copy.count - 1))
     }
 }

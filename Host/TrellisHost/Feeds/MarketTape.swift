@@ -19,7 +19,7 @@ public final class MarketTape: @unchecked Sendable {
 
     /// The event in slot `index`.
     @inline(__always)
-    func event(_ index: Int) -> UnsafePointer<trellis_event_header> {
+    public func event(_ index: Int) -> UnsafePointer<trellis_event_header> {
         UnsafePointer((base + index * Self.stride).assumingMemoryBound(to: trellis_event_header.self))
     }
 

@@ -2,7 +2,7 @@
 public enum Timestamp {
     /// `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fraction]]`, and an
     /// optional `Z` or `+00:00`. Naive times are taken as UTC. Returns nil when malformed.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var index = 0
         func number(_ digits: Int) -> Int64? {
             guard index + digits <= bytes.count else { return nil }

@@ -8,9 +8,11 @@ public struct GraphValidator {
     var diagnostics: [Diagnostic] = []
 
     /// Loads the graph's plugins and resolves it. `includeDefaultPluginPaths` adds
-    /// `TRELLIS_PLUGIN_PATH` and the executable's directory to the graph's own search path.
-    public static func resolve(_ spec: GraphSpec, includeDefaultPluginPaths: Bool = true) -> (ResolvedGraph?, [Diagnostic]) {
+    /// `TRELLIS_PLUGIN_PATH` and the executable's directory to the graph's own search path;
+    /// `plugins` (already loaded) come before all of them.
+    public static func resolve(_ spec: GraphSpec, includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = []) -> (ResolvedGraph?, [Diagnostic]) {
         let sources = PluginCatalog.Sources(
+            plugins: plugins,
             explicit: spec.plugins.load.map { spec.resolve($0.value) },
             directories: spec.plugins.search.map { spec.resolve($0.value) },
             includeDefaults: includeDefaultPluginPaths)
@@ -192,11 +194,15 @@ public struct GraphValidator {
                 current = next
             }
             guard let next = dependencies[current].sorted().first(where: { !done[$0] }), let loopStart = path.firstIndex(of: next) else { continue }
-            let loop = Array(path[loopStart...])
-            guard reported.isDisjoint(with: loop) else { continue }
-            reported.formUnion(loop)
-            let names = (loop.reversed() + [loop.last!]).map { spec.nodes[$0].name }
-            let first = spec.nodes[loop.last!]
+            // `loop` follows inputs backwards; reverse it so it reads the way events flow, and
+            // start at the node written first.
+            var flow = Array(path[loopStart...].reversed())
+            guard reported.isDisjoint(with: flow) else { continue }
+            reported.formUnion(flow)
+            let firstIndex = flow.indices.min { flow[$0] < flow[$1] }!
+            flow = Array(flow[firstIndex...] + flow[..<firstIndex])
+            let names = (flow + [flow[0]]).map { spec.nodes[$0].name }
+            let first = spec.nodes[flow[0]]
             error(at: first.location, "cycle: \(names.joined(separator: " → "))", hint: "events must flow one way; remove one of these inputs or gates")
         }
     }

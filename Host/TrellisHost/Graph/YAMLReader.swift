@@ -1,13 +1,34 @@
 import Yams
 
 /// Reads YAML (and JSON, a subset of it) into a `ValueNode` tree with positions.
+///
+/// Scalars follow the YAML 1.2 core schema: only `true`/`false` are booleans and only plain
+/// decimal, `0x` and `0o` numbers are integers, so a label such as `on`, `no` or `off` stays a
+/// string (YAML 1.1 would read it as a boolean) and `9:30` is not the integer 570.
 public enum YAMLReader {
+    static let resolver: Resolver = {
+        do {
+            return try Resolver.basic
+                .appending(.null, "^(?:~|null|Null|NULL|)$")
+                .appending(.bool, "^(?:true|True|TRUE|false|False|FALSE)$")
+                .appending(.int, "^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+                .appending(.float, "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$")
+        } catch {
+            preconditionFailure("the YAML 1.2 core schema patterns must compile: \(error)")
+        }
+    }()
+
     /// Parses `text`; a syntax error, a duplicate key or an unsupported construct becomes a
     /// diagnostic at its position. Returns nil for the value when the text does not parse.
     public static func read(_ text: String, file: String) -> (ValueNode?, [Diagnostic]) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, resolver)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            return (nil, duplicates.map { key in
+                let place = secondOccurrence(of: key, in: text, from: context.mark) ?? (context.mark.line, context.mark.column)
+                return Diagnostic(file: file, at: SourceLocation(file: file, line: place.0, column: place.1), "duplicate key '\(key)'", hint: "remove one of them")
+            })
         } catch let error as YamlError {
             return (nil, [diagnostic(for: error, file: file)])
         } catch {
@@ -36,11 +57,6 @@ public enum YAMLReader {
                     diagnostics.append(Diagnostic(file: file, at: keyLocation, "a key must be a plain name, not a list or a mapping"))
                     continue
                 }
-                if let first = members.first(where: { $0.key == keyScalar.string }) {
-                    let earlier = first.keyLocation.map { " (first at line \($0.line))" } ?? ""
-                    diagnostics.append(Diagnostic(file: file, at: keyLocation, "duplicate key '\(keyScalar.string)'\(earlier)", hint: "remove one of them"))
-                    continue
-                }
                 members.append(.init(key: keyScalar.string, keyLocation: keyLocation, value: convert(value, file: file, into: &diagnostics)))
             }
             return ValueNode(.object(members), at: location)
@@ -50,13 +66,35 @@ public enum YAMLReader {
         }
     }
 
+    /// Where `key:` appears a second time in the block mapping that starts at `mark`.
+    private static func secondOccurrence(of key: String, in text: String, from mark: Mark) -> (Int, Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var seen = 0
+        for number in max(1, mark.line)...max(1, lines.count) where number <= lines.count {
+            let line = lines[number - 1]
+            let indent = line.prefix { $0 == " " }.count
+            guard indent + 1 == mark.column, line.dropFirst(indent).hasPrefix(key + ":") else { continue }
+            seen += 1
+            if seen == 2 { return (number, indent + 1) }
+        }
+        return nil
+    }
+
     private static func scalarKind(_ node: Node, _ text: String) -> ValueNode.Kind {
         switch node.tag.description {
-        case Tag.Name.null.rawValue: .null
-        case Tag.Name.bool.rawValue: node.bool.map { .bool($0) } ?? .string(text)
-        case Tag.Name.int.rawValue: node.int.map { .integer(Int64($0)) } ?? .string(text)
-        case Tag.Name.float.rawValue: node.float.map { .number($0) } ?? .string(text)
-        default: .string(text)
+        case Tag.Name.null.rawValue: return .null
+        case Tag.Name.bool.rawValue: return .bool(text.lowercased() == "true")
+        case Tag.Name.int.rawValue:
+            let value = text.hasPrefix("0x") ? Int64(text.dropFirst(2), radix: 16)
+                : text.hasPrefix("0o") ? Int64(text.dropFirst(2), radix: 8)
+                : Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+            return value.map { .integer($0) } ?? .number(Double(text) ?? .nan)
+        case Tag.Name.float.rawValue:
+            let lower = text.lowercased()
+            if lower.hasSuffix(".inf") { return .number(lower.hasPrefix("-") ? -.infinity : .infinity) }
+            if lower == ".nan" { return .number(.nan) }
+            return Double(text).map { .number($0) } ?? .string(text)
+        default: return .string(text)
         }
     }
 

@@ -12,7 +12,8 @@ public struct LoadedPlugin: @unchecked Sendable {
     public let abiMajor: Int
     public let abiMinor: Int
     public let nodeTypes: [NodeType]
-    let descriptor: UnsafePointer<trellis_plugin>
+    /// The plugin's descriptor: static data of a library that is never unloaded.
+    public let descriptor: UnsafePointer<trellis_plugin>
 
     /// The library file's name, e.g. "libTrellisSMACross.so".
     public var fileName: String { path.split(separator: "/").last.map(String.init) ?? path }

@@ -12,6 +12,8 @@ public struct PluginCatalog: Sendable {
 
     /// Where a catalog looks for plugins.
     public struct Sources: Sendable {
+        /// Plugins already loaded or linked into the process; they come first.
+        public var plugins: [LoadedPlugin] = []
         /// Libraries loaded by path; a failure is an error.
         public var explicit: [String] = []
         /// Directories scanned for `*.so`.
@@ -19,7 +21,8 @@ public struct PluginCatalog: Sendable {
         /// Whether `TRELLIS_PLUGIN_PATH` and the executable's directory are scanned too.
         public var includeDefaults = true
 
-        public init(explicit: [String] = [], directories: [String] = [], includeDefaults: Bool = true) {
+        public init(plugins: [LoadedPlugin] = [], explicit: [String] = [], directories: [String] = [], includeDefaults: Bool = true) {
+            self.plugins = plugins
             self.explicit = explicit
             self.directories = directories
             self.includeDefaults = includeDefaults
@@ -38,6 +41,7 @@ public struct PluginCatalog: Sendable {
     public static func load(_ sources: Sources) -> (PluginCatalog, [PluginLoadError?]) {
         var catalog = PluginCatalog()
         var explicitErrors: [PluginLoadError?] = []
+        for plugin in sources.plugins { catalog.add(plugin) }
         for path in sources.explicit {
             do {
                 catalog.add(try PluginLoader.load(path))

@@ -29,6 +29,19 @@ public enum PluginLoader {
         }
     }
 
+    /// Checks a plugin linked into this process (no library file) the way `load` checks a
+    /// library; `name` stands in for its path in messages ("builtin:<name>").
+    public static func register(_ entry: trellis_plugin_entry_fn, name: String) throws(PluginLoadError) -> LoadedPlugin {
+        let path = "builtin:\(name)"
+        if let plugin = loaded.withLock({ $0[path] }) { return plugin }
+        let plugin = try describe(entry, path: path, sha256: "")
+        return loaded.withLock { cache in
+            if let existing = cache[path] { return existing }
+            cache[path] = plugin
+            return plugin
+        }
+    }
+
     private static func open(_ path: String) throws(PluginLoadError) -> LoadedPlugin {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -45,9 +58,13 @@ public enum PluginLoader {
             throw PluginLoadError(.noEntrySymbol, path: path, "no entry point '\(TRELLIS_ENTRY_SYMBOL)'; export it with TRELLIS_EXPORT in C, #[no_mangle] in Rust or @c(trellis_plugin_entry) in Swift")
         }
         let entry = unsafeBitCast(symbol, to: trellis_plugin_entry_fn.self)
+        return try describe(entry, path: path, sha256: FileDigest.sha256(ofFile: path) ?? "")
+    }
+
+    /// Negotiates with `entry` and checks every factory.
+    private static func describe(_ entry: trellis_plugin_entry_fn, path: String, sha256: String) throws(PluginLoadError) -> LoadedPlugin {
         let descriptor = try negotiate(entry, path: path)
         let id = String(descriptor.pointee.id)
-        let sha256 = FileDigest.sha256(ofFile: path) ?? ""
         let nodeTypes = try PluginChecks.nodeTypes(of: descriptor, id: id, path: path)
         return LoadedPlugin(
             path: path, sha256: sha256, id: id, version: String(descriptor.pointee.version),

@@ -15,10 +15,13 @@ public final class Backtest {
     public struct Options: Sendable {
         /// Also search `TRELLIS_PLUGIN_PATH` and the executable's directory for plugins.
         public var includeDefaultPluginPaths = true
+        /// Plugins already loaded (or linked into the process), found before any other.
+        public var plugins: [LoadedPlugin] = []
         public var logger = Logger(label: "trellis")
 
-        public init(includeDefaultPluginPaths: Bool = true, logger: Logger = Logger(label: "trellis")) {
+        public init(includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = [], logger: Logger = Logger(label: "trellis")) {
             self.includeDefaultPluginPaths = includeDefaultPluginPaths
+            self.plugins = plugins
             self.logger = logger
         }
     }
@@ -37,7 +40,7 @@ public final class Backtest {
 
     private static func prepare(_ spec: GraphSpec?, problems readProblems: [Diagnostic], options: Options) throws(DiagnosticsError) -> Backtest {
         guard let spec else { throw DiagnosticsError(readProblems) }
-        let (graph, resolveProblems) = GraphValidator.resolve(spec, includeDefaultPluginPaths: options.includeDefaultPluginPaths)
+        let (graph, resolveProblems) = GraphValidator.resolve(spec, includeDefaultPluginPaths: options.includeDefaultPluginPaths, plugins: options.plugins)
         let problems = readProblems + resolveProblems
         guard let graph, !problems.hasErrors else { throw DiagnosticsError(problems.sortedByLocation()) }
         let (tape, instruments) = try loadFeeds(of: graph)

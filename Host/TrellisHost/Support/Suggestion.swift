@@ -1,12 +1,13 @@
 /// "Did you mean" suggestions by edit distance.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
-        let limit = max(2, word.count / 3)
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        // A typo changes at most a third of a word, and never all of it.
+        let limit = max(1, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(word.lowercased(), candidate.lowercased())
-            if distance <= limit, distance < (best?.1 ?? .max) { best = (candidate, distance) }
+            if distance <= limit, distance < word.count, distance < (best?.1 ?? .max) { best = (candidate, distance) }
         }
         return best?.0
     }
@@ -17,7 +18,7 @@ enum Suggestion {
     }
 
     /// Levenshtein distance.
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

@@ -12,19 +12,32 @@ final class SimulatedVenue {
     /// Node names by id, for trade listings.
     let nodeNames: [String]
 
-    /// Per instrument (index = id): last price, current bar index, number of waiting orders.
+    // What every bar or timestamp touches lives behind `let` pointers: no reference counting and
+    // no exclusivity checks on the event path. Orders and fills use ordinary properties.
+
+    /// Per instrument (index = id): last price, current bar index, number of waiting orders, and
+    /// the account's holding.
     let lastPrice: UnsafeMutablePointer<Double>
     let barIndex: UnsafeMutablePointer<Int>
     let waitingCount: UnsafeMutablePointer<Int>
+    let account: UnsafeMutablePointer<Holding>
+    /// Cash, and the instruments the account holds (`held[0..<book.heldCount]`).
+    let book: UnsafeMutablePointer<Book>
+    let held: UnsafeMutablePointer<UInt32>
+    /// Equity after each timestamp (`book.steps` of them).
+    let curveTimes: UnsafeMutablePointer<Int64>
+    let curveValues: UnsafeMutablePointer<Double>
 
-    private(set) var cash: Double
-    private(set) var account: [Holding]
+    struct Book {
+        var cash: Double
+        var heldCount = 0
+        var steps = 0
+    }
+
     private(set) var nodeHoldings: [[Holding]]
     private(set) var trades = TradeBook()
     private var waiting: [VenueOrder] = []
-    private var held: [UInt32] = []
-    private(set) var equityTimes: [Int64] = []
-    private(set) var equityValues: [Double] = []
+    private let stepCapacity: Int
 
     typealias Sink = (UnsafeRawPointer, Int) -> Void
 
@@ -39,18 +52,31 @@ final class SimulatedVenue {
         barIndex.initialize(repeating: -1, count: slots)
         waitingCount = .allocate(capacity: slots)
         waitingCount.initialize(repeating: 0, count: slots)
-        cash = settings.cash
-        account = Array(repeating: Holding(), count: slots)
+        account = .allocate(capacity: slots)
+        account.initialize(repeating: Holding(), count: slots)
+        held = .allocate(capacity: slots)
+        book = .allocate(capacity: 1)
+        book.initialize(to: Book(cash: settings.cash))
+        stepCapacity = max(expectedSteps, 1)
+        curveTimes = .allocate(capacity: stepCapacity)
+        curveValues = .allocate(capacity: stepCapacity)
         nodeHoldings = Array(repeating: Array(repeating: Holding(), count: slots), count: nodeNames.count)
-        equityTimes.reserveCapacity(expectedSteps)
-        equityValues.reserveCapacity(expectedSteps)
     }
 
     deinit {
         lastPrice.deallocate()
         barIndex.deallocate()
         waitingCount.deallocate()
+        account.deallocate()
+        held.deallocate()
+        book.deallocate()
+        curveTimes.deallocate()
+        curveValues.deallocate()
     }
+
+    var cash: Double { book.pointee.cash }
+    var equityTimes: [Int64] { Array(UnsafeBufferPointer(start: curveTimes, count: book.pointee.steps)) }
+    var equityValues: [Double] { Array(UnsafeBufferPointer(start: curveValues, count: book.pointee.steps)) }
 
     /// Called for each market event before any node sees it: fills what is due at this event,
     /// then takes its price as the instrument's last price.
@@ -66,16 +92,22 @@ final class SimulatedVenue {
 
     /// Account equity: cash plus every position at its last price.
     var equity: Double {
-        var total = cash
-        for instrument in held { total += account[Int(instrument)].quantity * lastPrice[Int(instrument)] }
+        var total = book.pointee.cash
+        for index in 0..<book.pointee.heldCount {
+            let instrument = Int(held[index])
+            total += account[instrument].quantity * lastPrice[instrument]
+        }
         return total
     }
 
-    /// Records the equity at the end of a timestamp.
+    /// Records the equity at the end of a timestamp (one per distinct timestamp of the tape).
     @inline(__always)
     func closeStep(at time: Int64) {
-        equityTimes.append(time)
-        equityValues.append(equity)
+        let step = book.pointee.steps
+        guard step < stepCapacity else { return }
+        curveTimes[step] = time
+        curveValues[step] = equity
+        book.pointee.steps = step + 1
     }
 
     /// The net position of node `origin` in `instrument`.
@@ -179,7 +211,9 @@ final class SimulatedVenue {
         let after = before + signedQuantity
         guard abs(after) > abs(before) + Holding.dust else { return nil }
         var exposure = abs(after) * price
-        for other in held where Int(other) != instrument { exposure += abs(account[Int(other)].quantity) * lastPrice[Int(other)] }
+        for index in 0..<book.pointee.heldCount where Int(held[index]) != instrument {
+            exposure += abs(account[Int(held[index])].quantity) * lastPrice[Int(held[index])]
+        }
         let available = equity - fee
         guard exposure > available * (1 + 1e-12) else { return nil }
         return "insufficient funds: needs \(format(exposure + fee)), equity is \(format(equity))"
@@ -188,11 +222,16 @@ final class SimulatedVenue {
     private func applyFill(_ intent: trellis_order, quantity: Double, price: Double, fee: Double, time: Int64, emit: Sink) {
         let instrument = Int(intent.header.instrument)
         let signed = Double(intent.side) * quantity
-        cash -= signed * price + fee
+        book.pointee.cash -= signed * price + fee
         let wasFlat = account[instrument].quantity == 0
         account[instrument].apply(signed, at: price, commission: fee)
-        if wasFlat, account[instrument].quantity != 0 { held.append(UInt32(instrument)) }
-        if account[instrument].quantity == 0 { held.removeAll { $0 == UInt32(instrument) } }
+        if wasFlat, account[instrument].quantity != 0 {
+            held[book.pointee.heldCount] = UInt32(instrument)
+            book.pointee.heldCount += 1
+        } else if account[instrument].quantity == 0, let index = (0..<book.pointee.heldCount).first(where: { held[$0] == UInt32(instrument) }) {
+            book.pointee.heldCount -= 1
+            held[index] = held[book.pointee.heldCount]
+        }
         nodeHoldings[Int(intent.origin)][instrument].apply(signed, at: price, commission: fee)
         trades.record(
             node: intent.origin, nodeName: nodeNames[Int(intent.origin)], instrument: UInt32(instrument),

@@ -1,0 +1,624 @@
+/*
+ * CTrellis.h — the Trellis plugin ABI, version 1.0.
+ *
+ * This header is the whole contract between the Trellis host and a plugin. A plugin is a shared
+ * library that exports exactly one function, `trellis_plugin_entry`, and builds against this file
+ * alone. It compiles as C11 and C++17 with -Wall -Wextra -Werror -pedantic.
+ *
+ * Rules that hold for everything below:
+ *
+ *  - Structs that cross the boundary begin with `uint32_t struct_size` and only ever grow: new
+ *    fields are appended in later minor versions. A reader checks TRELLIS_HAS_FIELD before reading
+ *    a field and treats a field beyond `struct_size` as absent. Events carry their size in
+ *    `header.size` instead and follow the same rule.
+ *  - No C enums and no `bool` inside structs: fixed-width integers with #defined values. Padding is
+ *    explicit (`_reserved` fields, always written as zero and ignored when read).
+ *  - Strings are `trellis_str` {pointer, length}: UTF-8, not necessarily NUL-terminated.
+ *  - Memory: whoever allocates frees. Inputs are borrowed for the duration of the call. Outputs are
+ *    static, owned by the caller (a buffer with a capacity), or live as long as stated. Nothing is
+ *    freed across the boundary.
+ *  - Errors: functions return a `trellis_status` (0 ok, negative error). No C++ exception, Swift
+ *    error or Rust panic may cross the boundary.
+ *  - Threading: every node callback runs on the engine thread of its graph, one call at a time, so
+ *    a node needs no locks. Host functions may be called only from inside a node callback on that
+ *    thread unless they are marked thread-safe. Callbacks on the event path must not block.
+ *
+ * Versioning: the major version changes only when a released struct or function changes meaning;
+ * minor versions only append fields, functions, constants and extensions.
+ */
+#ifndef CTRELLIS_H
+#define CTRELLIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TRELLIS_ABI_MAJOR 1
+#define TRELLIS_ABI_MINOR 0
+
+/** Marks the one function a plugin library exports. Build with -fvisibility=hidden. */
+#define TRELLIS_EXPORT __attribute__((visibility("default")))
+
+#ifdef __cplusplus
+#define TRELLIS_STATIC_ASSERT(condition, message) static_assert(condition, message)
+#else
+#define TRELLIS_STATIC_ASSERT(condition, message) _Static_assert(condition, message)
+#endif
+
+TRELLIS_STATIC_ASSERT(sizeof(void *) == 8, "the Trellis ABI v1 is defined for 64-bit targets");
+TRELLIS_STATIC_ASSERT(sizeof(double) == 8, "the Trellis ABI v1 needs IEEE-754 binary64 doubles");
+
+/** True when `ptr`, a struct that starts with `struct_size`, is large enough to hold `field`. */
+#define TRELLIS_HAS_FIELD(ptr, type, field) \
+    ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Status codes                                                                                    */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef int32_t trellis_status;
+
+#define TRELLIS_OK 0
+#define TRELLIS_ERR_INVALID (-1)     /**< An argument is malformed or out of range. */
+#define TRELLIS_ERR_UNSUPPORTED (-2) /**< The callee does not offer what was asked. */
+#define TRELLIS_ERR_NOT_FOUND (-3)   /**< No such instrument, key, timer or extension. */
+#define TRELLIS_ERR_TOO_SMALL (-4)   /**< A caller's buffer or struct is too small. */
+#define TRELLIS_ERR_STATE (-5)       /**< Not allowed now (e.g. emit outside a callback). */
+#define TRELLIS_ERR_DENIED (-6)      /**< The host refused (limits, halted, permissions). */
+#define TRELLIS_ERR_NO_MEMORY (-7)
+#define TRELLIS_ERR_INTERNAL (-8)
+#define TRELLIS_ERR_PLUGIN (-100) /**< Plugin-specific failures use this value and below. */
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Strings                                                                                         */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** A borrowed UTF-8 string. `ptr` may be NULL when `len` is 0. Frozen: never grows. */
+typedef struct trellis_str {
+    const char *ptr;
+    uint64_t len;
+} trellis_str;
+
+TRELLIS_STATIC_ASSERT(sizeof(trellis_str) == 16, "trellis_str layout");
+
+/** A `trellis_str` for a NUL-terminated string. The string must outlive the use of the result. */
+static inline trellis_str trellis_cstr(const char *s) {
+    trellis_str out;
+    uint64_t n = 0;
+    out.ptr = s;
+    if (s != NULL) {
+        while (s[n] != '\0') { n++; }
+    }
+    out.len = n;
+    return out;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Constants                                                                                       */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Node kinds (trellis_node_factory.kind). */
+#define TRELLIS_KIND_FEED 1     /**< Produces market data. */
+#define TRELLIS_KIND_MODEL 2    /**< Turns data into signals or features. */
+#define TRELLIS_KIND_STRATEGY 3 /**< Turns data and signals into order intents. */
+#define TRELLIS_KIND_RISK 4     /**< Approves, resizes or denies order intents. */
+#define TRELLIS_KIND_BROKER 5   /**< Sends orders to a venue and reports fills. */
+#define TRELLIS_KIND_OBSERVER 6 /**< Watches; may emit signals, never orders. */
+
+/* Event types (trellis_event_header.type). */
+#define TRELLIS_EVENT_BAR 1
+#define TRELLIS_EVENT_TRADE 2
+#define TRELLIS_EVENT_QUOTE 3
+#define TRELLIS_EVENT_SIGNAL 4
+#define TRELLIS_EVENT_ORDER 5 /**< An order intent: new order or cancel. */
+#define TRELLIS_EVENT_ORDER_UPDATE 6
+#define TRELLIS_EVENT_FILL 7
+#define TRELLIS_EVENT_POSITION 8
+#define TRELLIS_EVENT_ACCOUNT 9
+#define TRELLIS_EVENT_TIMER 10
+#define TRELLIS_EVENT_CUSTOM 11
+
+/* Event flags (trellis_event_header.flags). */
+#define TRELLIS_EVENT_FLAG_WARMUP 0x0001 /**< History replayed before live trading starts. */
+#define TRELLIS_EVENT_FLAG_SHADOW 0x0002 /**< Belongs to a shadow (challenger) branch. */
+
+/** Largest event record the host accepts from `emit`, header included. */
+#define TRELLIS_EVENT_MAX_SIZE 65536u
+
+/* Sides. */
+#define TRELLIS_SIDE_BUY 1
+#define TRELLIS_SIDE_SELL (-1)
+
+/* Order actions (trellis_order.action). Zero is a new order. */
+#define TRELLIS_ACTION_NEW 0
+#define TRELLIS_ACTION_CANCEL 1 /**< Cancel the node's order `order_id`. */
+
+/* Order types (trellis_order.order_type). Zero is a market order. */
+#define TRELLIS_ORDER_MARKET 0
+#define TRELLIS_ORDER_LIMIT 1
+#define TRELLIS_ORDER_STOP 2
+#define TRELLIS_ORDER_STOP_LIMIT 3
+
+/* Time in force (trellis_order.time_in_force). Zero is good-till-canceled. */
+#define TRELLIS_TIF_GTC 0
+#define TRELLIS_TIF_IOC 1
+#define TRELLIS_TIF_FOK 2
+#define TRELLIS_TIF_DAY 3
+
+/* How trellis_order.quantity is read (trellis_order.size_mode). Zero is units. */
+#define TRELLIS_SIZE_UNITS 0         /**< Quantity in instrument units (shares, coins, lots). */
+#define TRELLIS_SIZE_EQUITY 1        /**< Fraction of account equity in (0, 1], sized at fill. */
+#define TRELLIS_SIZE_NOTIONAL 2      /**< Amount of quote currency, sized at fill. */
+
+/* Order flags (trellis_order.order_flags). */
+#define TRELLIS_ORDER_FLAG_REDUCE_ONLY 0x0001    /**< May only reduce the node's position. */
+#define TRELLIS_ORDER_FLAG_CLOSE_POSITION 0x0002 /**< Close the node's whole position; quantity ignored. */
+
+/* Order states (trellis_order_update.status). */
+#define TRELLIS_ORDER_SUBMITTED 1
+#define TRELLIS_ORDER_ACCEPTED 2
+#define TRELLIS_ORDER_PARTIALLY_FILLED 3
+#define TRELLIS_ORDER_FILLED 4
+#define TRELLIS_ORDER_CANCELED 5
+#define TRELLIS_ORDER_REJECTED 6 /**< Refused by the venue. */
+#define TRELLIS_ORDER_EXPIRED 7
+#define TRELLIS_ORDER_DENIED 8 /**< Refused by a risk node or the host's hard limits. */
+#define TRELLIS_ORDER_PENDING_CANCEL 9
+#define TRELLIS_ORDER_PENDING_UPDATE 10
+
+/* Log levels (trellis_host.log). */
+#define TRELLIS_LOG_TRACE 0
+#define TRELLIS_LOG_DEBUG 1
+#define TRELLIS_LOG_INFO 2
+#define TRELLIS_LOG_WARNING 3
+#define TRELLIS_LOG_ERROR 4
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Events                                                                                          */
+/* ---------------------------------------------------------------------------------------------- */
+/*
+ * Events are flat records: a common header followed by type-specific fields, with no pointers, so
+ * one memcpy of `header.size` bytes copies an event. Readers check `header.size` before reading a
+ * field that a later minor version appended. Prices are in the instrument's quote currency,
+ * quantities in instrument units, times in nanoseconds since the Unix epoch (UTC).
+ *
+ * An event passed to `on_event` is borrowed for the duration of that call only.
+ */
+
+/** The common header of every event. 24 bytes. */
+typedef struct trellis_event_header {
+    uint32_t size;       /**< Bytes of the whole record, this header included. */
+    uint16_t type;       /**< TRELLIS_EVENT_*. */
+    uint16_t flags;      /**< TRELLIS_EVENT_FLAG_*. */
+    int64_t ts_ns;       /**< Event time: the bar's timestamp, the fill's time, ... */
+    uint32_t instrument; /**< Instrument id (see trellis_host.instrument); 0 when none. */
+    uint32_t source;     /**< Id of the feed or node that emitted the event; set by the host. */
+} trellis_event_header;
+
+/** TRELLIS_EVENT_BAR: one OHLCV bar. `header.ts_ns` is the bar's timestamp as the feed labels it. */
+typedef struct trellis_bar {
+    trellis_event_header header;
+    int64_t period_ns; /**< Bar length; 0 when unknown. */
+    double open;
+    double high;
+    double low;
+    double close;
+    double volume;
+} trellis_bar;
+
+/** TRELLIS_EVENT_TRADE: one trade print. */
+typedef struct trellis_trade {
+    trellis_event_header header;
+    double price;
+    double quantity;
+    int32_t aggressor; /**< TRELLIS_SIDE_BUY, TRELLIS_SIDE_SELL, or 0 when unknown. */
+    uint32_t _reserved;
+    uint64_t trade_id; /**< Venue's id; 0 when unknown. */
+} trellis_trade;
+
+/** TRELLIS_EVENT_QUOTE: top of book. */
+typedef struct trellis_quote {
+    trellis_event_header header;
+    double bid;
+    double ask;
+    double bid_size;
+    double ask_size;
+} trellis_quote;
+
+/** Longest signal label in bytes, not counting the terminating NUL. */
+#define TRELLIS_LABEL_MAX 31
+
+/** TRELLIS_EVENT_SIGNAL: a label with a value and a confidence, e.g. "ranging", 0.0, 0.8. */
+typedef struct trellis_signal {
+    trellis_event_header header;
+    char label[TRELLIS_LABEL_MAX + 1]; /**< UTF-8, NUL-terminated, zero-filled after the NUL. */
+    double value;
+    double confidence; /**< In [0, 1]. */
+} trellis_signal;
+
+/**
+ * TRELLIS_EVENT_ORDER: an order intent. Zero-initialised, it is a good-till-canceled market order
+ * in units; set `header.instrument`, `side` and `quantity` (and a price for limit and stop orders).
+ * Strategies emit intents; risk nodes pass them on (approved or resized) or deny them; the venue
+ * of the run mode executes what reaches it.
+ */
+typedef struct trellis_order {
+    trellis_event_header header;
+    uint64_t order_id;      /**< Chosen by the originating node, unique within it; 0: host assigns. */
+    uint32_t origin;        /**< Originating node id; set by the host. */
+    int32_t action;         /**< TRELLIS_ACTION_*. */
+    int32_t side;           /**< TRELLIS_SIDE_BUY or TRELLIS_SIDE_SELL. */
+    int32_t order_type;     /**< TRELLIS_ORDER_*. */
+    int32_t time_in_force;  /**< TRELLIS_TIF_*. */
+    int32_t size_mode;      /**< TRELLIS_SIZE_*. */
+    uint32_t order_flags;   /**< TRELLIS_ORDER_FLAG_*. */
+    uint32_t _reserved;
+    double quantity;        /**< Read according to size_mode; > 0. */
+    double limit_price;     /**< Limit and stop-limit orders. */
+    double stop_price;      /**< Stop and stop-limit orders. */
+} trellis_order;
+
+/** Longest reason text in an order update, not counting the terminating NUL. */
+#define TRELLIS_REASON_MAX 95
+
+/** TRELLIS_EVENT_ORDER_UPDATE: a change of an order's state, routed back to its origin. */
+typedef struct trellis_order_update {
+    trellis_event_header header;
+    uint64_t order_id;       /**< The originating node's id for the order. */
+    uint32_t origin;         /**< Originating node id. */
+    int32_t status;          /**< TRELLIS_ORDER_*. */
+    int32_t side;
+    uint32_t reporter;       /**< Node that denied the order, or 0 for the venue and the host. */
+    double quantity;         /**< Ordered quantity in units (0 while an equity-sized order waits). */
+    double filled_quantity;  /**< Cumulative filled quantity. */
+    double average_price;    /**< Average fill price; 0 before the first fill. */
+    char reason[TRELLIS_REASON_MAX + 1]; /**< Why it was rejected, denied, canceled; NUL-terminated. */
+} trellis_order_update;
+
+/** TRELLIS_EVENT_FILL: an execution, routed back to the order's origin and the risk nodes on its path. */
+typedef struct trellis_fill {
+    trellis_event_header header;
+    uint64_t order_id; /**< The originating node's id for the order. */
+    uint32_t origin;   /**< Originating node id. */
+    int32_t side;
+    double quantity;   /**< Filled in this execution, > 0. */
+    double price;
+    double commission; /**< In quote currency. */
+    double position;   /**< The origin's net position in the instrument after this fill. */
+} trellis_fill;
+
+/** TRELLIS_EVENT_POSITION: a node's (or, with source 0, the account's) position in one instrument. */
+typedef struct trellis_position {
+    trellis_event_header header;
+    double quantity; /**< Net: positive long, negative short. */
+    double average_price;
+    double realized_pnl;
+    double unrealized_pnl;
+} trellis_position;
+
+/** TRELLIS_EVENT_ACCOUNT: the account's balances in its currency. */
+typedef struct trellis_account {
+    trellis_event_header header;
+    double cash;
+    double equity;
+    double realized_pnl;
+    double commission; /**< Total paid so far. */
+} trellis_account;
+
+/** TRELLIS_EVENT_TIMER: a timer scheduled through the TRELLIS_EXT_TIMER extension has fired. */
+typedef struct trellis_timer {
+    trellis_event_header header;
+    uint64_t timer_id;
+    int64_t scheduled_ns;
+} trellis_timer;
+
+/**
+ * TRELLIS_EVENT_CUSTOM: `length` bytes of payload follow this struct directly (see
+ * TRELLIS_CUSTOM_PAYLOAD); `header.size` is sizeof(trellis_custom) + length. The payload's layout
+ * is named by `custom_type`; documented layouts are listed in the Trellis docs.
+ */
+typedef struct trellis_custom {
+    trellis_event_header header;
+    uint32_t custom_type;
+    uint32_t length;
+} trellis_custom;
+
+/** The payload bytes of a custom event. */
+#define TRELLIS_CUSTOM_PAYLOAD(event) ((const uint8_t *)(event) + sizeof(trellis_custom))
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Instruments                                                                                     */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * An instrument in the host's table. Ids are dense, start at 1 and stay fixed for the run. The
+ * caller sets `struct_size`; the host fills the fields that fit. Strings live until the run ends.
+ */
+typedef struct trellis_instrument {
+    uint32_t struct_size;
+    uint32_t id;
+    trellis_str symbol;    /**< "GOOG", "BTCUSDT". */
+    trellis_str venue;     /**< "sim", "binance"; empty when unknown. */
+    trellis_str currency;  /**< Quote currency; empty when unknown. */
+    double tick_size;      /**< Price increment; 0 when any price is allowed. */
+    double lot_size;       /**< Quantity increment; 0 when any quantity is allowed. */
+    double min_quantity;   /**< 0 when none. */
+    double min_notional;   /**< 0 when none. */
+    double multiplier;     /**< Contract size; 1 for cash instruments. */
+} trellis_instrument;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The host table: what the host offers a node                                                    */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The host's functions, one table per node instance. `ctx` identifies the node to the host and is
+ * passed back as the first argument of every function. The table and `ctx` stay valid until the
+ * node's `destroy` returns.
+ */
+typedef struct trellis_host {
+    uint32_t struct_size;
+    uint16_t abi_major; /**< The ABI the host speaks to this plugin. */
+    uint16_t abi_minor;
+    void *ctx;
+
+    /**
+     * Sends an event downstream of this node (signals, orders, custom events). The host copies
+     * `header.size` bytes and sets `header.source` (and `origin` on new orders); the event is
+     * borrowed only for the call. Delivery happens after the current callback returns, in order,
+     * so a node is never re-entered. Returns TRELLIS_ERR_STATE outside a callback,
+     * TRELLIS_ERR_INVALID for a malformed event, TRELLIS_ERR_DENIED when the node's kind may not
+     * send this event type. Engine thread only.
+     */
+    trellis_status (*emit)(void *ctx, const trellis_event_header *event);
+
+    /** Writes a line to the host's log, tagged with the node. `message` is borrowed. Thread-safe. */
+    void (*log)(void *ctx, int32_t level, trellis_str message);
+
+    /** The engine's clock in ns since the Unix epoch: simulated time in a backtest. Engine thread only. */
+    int64_t (*now_ns)(void *ctx);
+
+    /** Number of instruments; ids run from 1 to this number. Engine thread only. */
+    uint32_t (*instrument_count)(void *ctx);
+
+    /**
+     * Fills `out` (whose `struct_size` the caller sets) for instrument `id`. Returns
+     * TRELLIS_ERR_NOT_FOUND for an unknown id, TRELLIS_ERR_TOO_SMALL when `out->struct_size` is
+     * below the 1.0 size. Engine thread only.
+     */
+    trellis_status (*instrument)(void *ctx, uint32_t id, trellis_instrument *out);
+
+    /** Looks up an instrument id by symbol; `symbol` is borrowed. Not for the event path. Engine thread only. */
+    trellis_status (*find_instrument)(void *ctx, trellis_str symbol, uint32_t *out_id);
+
+    /**
+     * Returns the host extension named `id` (e.g. TRELLIS_EXT_TIMER), or NULL when the host does not
+     * offer it. The returned struct starts with `struct_size`, is owned by the host and lives as
+     * long as this table. Ask once, in create or activate, not per event. Engine thread only.
+     */
+    const void *(*get_extension)(void *ctx, trellis_str id);
+} trellis_host;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Parameters                                                                                      */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * A node's parameters, already checked against the factory's JSON Schema, with the schema's
+ * defaults filled in. Valid only during `create`; copy what you keep. Every accessor returns
+ * TRELLIS_ERR_NOT_FOUND for a missing key and TRELLIS_ERR_INVALID for a value of another type.
+ */
+typedef struct trellis_params {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    const void *ctx;
+    trellis_str json; /**< The whole parameter object as JSON. */
+    trellis_status (*get_number)(const void *ctx, trellis_str key, double *out);
+    trellis_status (*get_integer)(const void *ctx, trellis_str key, int64_t *out);
+    trellis_status (*get_bool)(const void *ctx, trellis_str key, int32_t *out);
+    /** The string is borrowed until `create` returns. */
+    trellis_status (*get_string)(const void *ctx, trellis_str key, trellis_str *out);
+} trellis_params;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Nodes: factories and instances                                                                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** What `create` receives. Borrowed for the duration of the call except `host` (see trellis_host). */
+typedef struct trellis_create_args {
+    uint32_t struct_size;
+    uint32_t node_id;          /**< The node's id in this graph (the `source` of what it emits). */
+    const trellis_host *host;  /**< Keep it: valid until `destroy` returns. */
+    trellis_str node_name;     /**< The node's name in the graph, e.g. "trend". */
+    const trellis_params *params;
+    char *error;               /**< On failure, write a NUL-terminated reason here... */
+    uint64_t error_capacity;   /**< ...of at most this many bytes, the NUL included. */
+} trellis_create_args;
+
+/**
+ * The functions of a node instance. `node` is the pointer `create` returned. All run on the engine
+ * thread, one at a time, never re-entered.
+ */
+typedef struct trellis_node_methods {
+    uint32_t struct_size;
+    uint32_t _reserved;
+
+    /** Called once after every node of the graph is created and before the first event. */
+    trellis_status (*activate)(void *node);
+
+    /**
+     * Delivers one event; `event` is borrowed for the call. Must not block. A negative status is
+     * logged and counted; it does not stop the run. May be NULL for a node that needs no events.
+     */
+    trellis_status (*on_event)(void *node, const trellis_event_header *event);
+
+    /** Called once after the last event; the node may still emit (e.g. to close positions). */
+    trellis_status (*deactivate)(void *node);
+
+    /** Frees the node. Called exactly once, also when activate failed. Must not emit. */
+    void (*destroy)(void *node);
+
+    /** Returns the node extension named `id`, or NULL. Same lifetime rules as the host's. */
+    const void *(*get_extension)(void *node, trellis_str id);
+} trellis_node_methods;
+
+/** Describes one node type a plugin provides. Static: lives as long as the library is loaded. */
+typedef struct trellis_node_factory {
+    uint32_t struct_size;
+    int32_t kind;              /**< TRELLIS_KIND_*. */
+    trellis_str type;          /**< The name graphs use in `use:`, e.g. "sma-cross". */
+    trellis_str version;       /**< Semantic version of this node type, e.g. "1.0.0". */
+    trellis_str description;   /**< One human sentence. */
+    trellis_str params_schema; /**< JSON Schema (object) of the parameters; see docs for the subset. */
+
+    /**
+     * Creates an instance. On success writes the instance pointer to `*out_node` and returns
+     * TRELLIS_OK; on failure writes a reason into `args->error` and returns a negative status.
+     * Called on the engine thread before the run; may allocate.
+     */
+    trellis_status (*create)(const struct trellis_node_factory *factory,
+                             const trellis_create_args *args, void **out_node);
+
+    const trellis_node_methods *methods; /**< Static; shared by every instance of this type. */
+} trellis_node_factory;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The plugin and its entry point                                                                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** What the host tells the plugin when it loads it. Borrowed for the duration of the entry call. */
+typedef struct trellis_loader_info {
+    uint32_t struct_size;
+    uint16_t abi_major_min; /**< The host speaks every major version from abi_major_min... */
+    uint16_t abi_major_max; /**< ...to abi_major_max, */
+    uint16_t abi_minor;     /**< and minor versions up to this one of abi_major_max. */
+    uint16_t _reserved0;
+    uint32_t _reserved1;
+    trellis_str host_name;
+    trellis_str host_version;
+} trellis_loader_info;
+
+/**
+ * The plugin's description. Static: lives as long as the library is loaded. The first 8 bytes
+ * (struct_size, abi_major, abi_minor) are frozen for every major version, so a host can always
+ * tell which ABI a plugin speaks.
+ */
+typedef struct trellis_plugin {
+    uint32_t struct_size;
+    uint16_t abi_major; /**< The ABI this plugin speaks; TRELLIS_ABI_MAJOR when built with this header. */
+    uint16_t abi_minor;
+    trellis_str id;          /**< Unique plugin id, e.g. "sma-cross-c". */
+    trellis_str version;     /**< Semantic version of the library. */
+    trellis_str description; /**< One human sentence. */
+    uint32_t factory_count;
+    uint32_t _reserved;
+    /**
+     * Returns factory `index` (0 <= index < factory_count); `plugin` is this descriptor. Thread-safe;
+     * the result is static.
+     */
+    const struct trellis_node_factory *(*get_factory)(const struct trellis_plugin *plugin,
+                                                      uint32_t index);
+} trellis_plugin;
+
+/**
+ * The entry point, the only symbol a plugin exports. The host calls it once after loading the
+ * library. Negotiation: return your descriptor; the host accepts it when `abi_major` lies in
+ * [info->abi_major_min, info->abi_major_max]. Return NULL to decline (for example when the host's
+ * minor version lacks something you need). Called on any thread, once per process.
+ */
+typedef const trellis_plugin *(*trellis_plugin_entry_fn)(const trellis_loader_info *info);
+
+#define TRELLIS_ENTRY_SYMBOL "trellis_plugin_entry"
+
+#if !defined(__swift__)
+TRELLIS_EXPORT const trellis_plugin *trellis_plugin_entry(const trellis_loader_info *info);
+#endif
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Extensions                                                                                      */
+/* ---------------------------------------------------------------------------------------------- */
+/*
+ * Optional capabilities are found by string id through get_extension, on the host table and on
+ * node instances. An id ends in its version ("/1"); a released extension struct is frozen except
+ * for appended fields, and an incompatible change gets a new id.
+ */
+
+/** Host extension: timers in engine time. Fires TRELLIS_EVENT_TIMER to the scheduling node. */
+#define TRELLIS_EXT_TIMER "trellis.timer/1"
+
+typedef struct trellis_timer_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /**
+     * Schedules a timer event at `at_ns` (engine time; a time in the past fires at once, after the
+     * current event). Re-using a pending `timer_id` moves it. Engine thread only.
+     */
+    trellis_status (*schedule)(void *host_ctx, int64_t at_ns, uint64_t timer_id);
+    /** Cancels a pending timer; TRELLIS_ERR_NOT_FOUND when none. Engine thread only. */
+    trellis_status (*cancel)(void *host_ctx, uint64_t timer_id);
+} trellis_timer_ext;
+
+/**
+ * Node extension: how many bars of history the node needs before its output means anything. The
+ * host uses it to load history before paper and live runs and shows it in run summaries.
+ */
+#define TRELLIS_EXT_NODE_WARMUP "trellis.node.warmup/1"
+
+typedef struct trellis_node_warmup_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /** Bars of warm-up for this instance. Engine thread only. */
+    uint32_t (*bars)(void *node);
+} trellis_node_warmup_ext;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Layout checks: these sizes and offsets are the ABI                                              */
+/* ---------------------------------------------------------------------------------------------- */
+
+TRELLIS_STATIC_ASSERT(sizeof(trellis_event_header) == 24, "event header");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_event_header, ts_ns) == 8, "event header ts_ns");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_event_header, instrument) == 16, "event header instrument");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_event_header, source) == 20, "event header source");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_bar) == 72, "bar");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_bar, open) == 32, "bar open");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_bar, close) == 56, "bar close");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_trade) == 56, "trade");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_quote) == 56, "quote");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_signal) == 72, "signal");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_signal, value) == 56, "signal value");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_order) == 88, "order");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_order, origin) == 32, "order origin");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_order, quantity) == 64, "order quantity");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_order_update) == 168, "order update");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_order_update, reason) == 72, "order update reason");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_fill) == 72, "fill");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_fill, price) == 48, "fill price");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_position) == 56, "position");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_account) == 56, "account");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_timer) == 40, "timer");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_custom) == 32, "custom");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_instrument) == 96, "instrument");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_host) == 72, "host table");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_host, emit) == 16, "host emit");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_host, get_extension) == 64, "host get_extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_params) == 64, "params");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_create_args) == 56, "create args");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_node_methods) == 48, "node methods");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_node_methods, on_event) == 16, "node on_event");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_node_factory) == 88, "node factory");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_node_factory, create) == 72, "factory create");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_loader_info) == 48, "loader info");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_plugin) == 72, "plugin");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_plugin, abi_major) == 4, "plugin abi_major is frozen");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_plugin, get_factory) == 64, "plugin get_factory");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_timer_ext) == 24, "timer extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_node_warmup_ext) == 16, "warm-up extension");
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CTRELLIS_H */

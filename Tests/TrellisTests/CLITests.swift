@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The `trellis` command as a user runs it.
+@Suite struct CLITests {
+    private func trellis(_ arguments: String...) throws -> Shell.Output {
+        try Shell.run([Repository.trellis] + arguments, in: Repository.root)
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        for command in [[], ["run"], ["validate"], ["plugins"], ["plugins", "list"], ["plugins", "inspect"], ["graph"], ["schema"]] {
+            let output = try Shell.run([Repository.trellis] + command + ["--help"])
+            #expect(output.status == 0, "\(command)")
+            #expect(output.stdout.contains("USAGE: trellis"), "\(command)")
+        }
+    }
+
+    @Test func runPrintsASummaryWithAFingerprint() throws {
+        let output = try trellis("run", "strategies.yaml")
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("node    trend: sma-cross 1.0.0 from sma-cross-swift"))
+        #expect(output.stdout.contains("final equity"))
+        let fingerprint = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("fingerprint") })
+        #expect(fingerprint.split(separator: " ").last?.count == 64)
+    }
+
+    @Test func runAsJSONIsMachineReadable() throws {
+        let output = try trellis("run", "strategies.yaml", "--json")
+        #expect(output.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        #expect((object?["fingerprint"] as? String)?.count == 64)
+        #expect((object?["trades"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test func validationErrorsGoToStandardErrorWithPositionsAndExitNonZero() throws {
+        let scenario = Scenario()
+        let graph = scenario.write("broken.yaml", """
+            trellis: 1
+            feeds: { goog: { source: csv, path: \(Repository.path("data/GOOG.csv")) } }
+            nodes:
+              trend: { use: sma-cross, inputs: [gog], params: { fast: 0 } }
+            """)
+        let output = try trellis("validate", graph)
+        #expect(output.status == 1)
+        #expect(output.stdout.isEmpty)
+        let lines = output.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasSuffix("broken.yaml:4:37: error: unknown input 'gog' of node 'trend'; did you mean 'goog'?") })
+        #expect(lines.contains { $0.contains("broken.yaml:4:59: error: parameter 'fast' of node 'trend' must be at least 1, not 0") })
+        #expect(lines.last == "2 errors")
+    }
+
+    @Test func validateSaysOkForAGoodGraph() throws {
+        let output = try trellis("validate", "strategies.yaml")
+        #expect(output.status == 0)
+        #expect(output.stdout == "strategies.yaml: ok: 1 feeds, 1 nodes, 2148 market events\n")
+    }
+
+    @Test func aMissingGraphFileIsOneClearLine() throws {
+        let output = try trellis("run", "no-such-graph.yaml")
+        #expect(output.status == 1)
+        #expect(output.stderr == "no-such-graph.yaml: error: cannot read the graph file; check the path\n")
+    }
+
+    @Test func pluginsInspectShowsTypesSchemaAndDigest() throws {
+        let library = try PluginBuilds.cSMACross()
+        let output = try trellis("plugins", "inspect", library)
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("plugin       sma-cross-c 1.0.0"))
+        #expect(output.stdout.contains("ABI          1.0 (this host speaks 1.0)"))
+        #expect(output.stdout.contains("node type    sma-cross 1.0.0 (strategy)"))
+        #expect(output.stdout.contains("fast       integer  10"))
+        let digest = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("sha256") })
+        #expect(digest.hasSuffix(FileDigestForTests.sha256(library)))
+    }
+
+    @Test func pluginsInspectOfABrokenLibraryFailsWithOneLine() throws {
+        let library = try PluginBuilds.c("Tests/Fixtures/plugins/fixture_plugin.c", defines: ["FIXTURE_ABI_MAJOR"])
+        let output = try trellis("plugins", "inspect", library)
+        #expect(output.status == 1)
+        #expect(output.stderr == "error: cannot load plugin library \(library): it speaks ABI 2.0, this host speaks 1.0; rebuild the plugin against CTrellis.h 1.x\n")
+    }
+
+    @Test func pluginsListFindsTheBuiltPlugins() throws {
+        let output = try trellis("plugins", "list")
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("sma-cross-swift"))
+        #expect(output.stdout.contains("sma-cross (strategy)"))
+    }
+
+    @Test func graphDrawsDotAndMermaid() throws {
+        let dot = try trellis("graph", "strategies.yaml")
+        #expect(dot.stdout.hasPrefix("digraph trellis {"))
+        #expect(dot.stdout.contains("\"goog\" -> \"trend\";"))
+        let mermaid = try trellis("graph", "strategies.yaml", "--format", "mermaid")
+        #expect(mermaid.stdout.hasPrefix("flowchart LR"))
+        #expect(mermaid.stdout.contains("n_goog --> n_trend"))
+    }
+
+    @Test func schemaPrintsThePublishedFile() throws {
+        let output = try trellis("schema")
+        #expect(output.stdout == (try String(contentsOfFile: Repository.path("Host/TrellisHost/Graph/graph.schema.json"), encoding: .utf8)))
+    }
+}
+
+/// SHA-256 of a file by the system's sha256sum, independent of the host's own hashing.
+enum FileDigestForTests {
+    static func sha256(_ path: String) -> String {
+        (try? Shell.run(["sha256sum", path]).stdout.split(separator: " ").first.map(String.init)) ?? "?"
+    }
+}

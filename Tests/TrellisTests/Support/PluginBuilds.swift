@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// Builds plugins for tests: C fixtures with plain gcc, the Rust plugin with cargo. Each build is
+/// done once per test process and shared.
+enum PluginBuilds {
+    private static let cache = Mutex<[String: String]>([:])
+    private static let directory = Repository.temporaryDirectory("trellis-plugins")
+
+    struct BuildFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Compiles `source` (relative to the repository) into a shared library with gcc, with
+    /// `defines` (-D) and the SDK header, or the header in `includeDirectory`.
+    static func c(_ source: String, defines: [String] = [], includeDirectory: String = "SDK/CTrellis/include") throws -> String {
+        let key = ([source, includeDirectory] + defines).joined(separator: " ")
+        return try built(key) {
+            try compile(source, defines: defines, includeDirectory: includeDirectory)
+        }
+    }
+
+    /// Builds once per key; concurrent callers wait for the first build.
+    private static func built(_ key: String, _ build: () throws -> String) throws -> String {
+        try cache.withLock { cache in
+            if let path = cache[key] { return path }
+            let path = try build()
+            cache[key] = path
+            return path
+        }
+    }
+
+    private static func compile(_ source: String, defines: [String], includeDirectory: String) throws -> String {
+        let name = "lib" + ([URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent] + defines).joined(separator: "_").lowercased() + ".so"
+        let output = directory + "/" + (includeDirectory == "SDK/CTrellis/include" ? "" : "frozen_") + name
+        let result = try Shell.run(
+            ["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fPIC", "-shared", "-fvisibility=hidden",
+             "-I", Repository.path(includeDirectory)] + defines.map { "-D" + $0 } + ["-o", output, Repository.path(source), "-lm"])
+        guard result.status == 0 else { throw BuildFailure(description: "gcc failed for \(source): \(result.stderr)") }
+        return output
+    }
+
+    /// Builds the Rust sma-cross plugin with `cargo build --offline` and returns its library.
+    static func rustSMACross() throws -> String {
+        try built("rust") {
+            let target = directory + "/cargo-target"
+            let result = try Shell.run(["cargo", "build", "--offline", "--release", "--quiet", "--target-dir", target], in: Repository.path("Plugins/sma-cross-rust"))
+            guard result.status == 0 else { throw BuildFailure(description: "cargo failed: \(result.stderr)") }
+            return target + "/release/libsma_cross_rust.so"
+        }
+    }
+
+    /// The C sma-cross plugin, built with gcc.
+    static func cSMACross() throws -> String { try c("Plugins/sma-cross-c/sma_cross.c") }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import Synchronization
+import TrellisHost
+import TrellisSDK
+
+/// Node types for engine tests, exported through the Swift SDK and registered in-process, so
+/// they cross the same C ABI as any plugin. Each records what it receives under "tag/name".
+enum TestNodes {
+    /// The test plugin, registered once.
+    static let plugin: LoadedPlugin = {
+        do {
+            return try PluginLoader.register(testNodesEntry, name: "test-nodes")
+        } catch {
+            preconditionFailure("the test nodes must load: \(error)")
+        }
+    }()
+
+    /// What one node received.
+    struct Received: Sendable {
+        var type: UInt16
+        var source: UInt32
+        var time: Int64
+        var origin: UInt32 = 0
+        var orderID: UInt64 = 0
+        var status: Int32 = 0
+        var reporter: UInt32 = 0
+        var label = ""
+        var scheduled: Int64 = 0
+    }
+
+    struct Log: Sendable {
+        var nodeID: UInt32 = 0
+        var events: [Received] = []
+
+        func of(_ type: Int32) -> [Received] { events.filter { $0.type == UInt16(type) } }
+    }
+
+    private static let logs = Mutex<[String: Log]>([:])
+    private static let statusLog = Mutex<[String: [String: Int32]]>([:])
+
+    /// Statuses `emit` returned to a test-rogue node, by attempt.
+    static func statuses(_ tag: String, _ name: String) -> [String: Int32] { statusLog.withLock { $0["\(tag)/\(name)"] ?? [:] } }
+
+    static func note(_ key: String, _ attempt: String, _ status: Int32) {
+        statusLog.withLock { $0[key, default: [:]][attempt] = status }
+    }
+
+    /// What node `name` received in the run tagged `tag`.
+    static func log(_ tag: String, _ name: String) -> Log { logs.withLock { $0["\(tag)/\(name)"] ?? Log() } }
+
+    static func record(_ key: String, nodeID: UInt32, _ event: Event) {
+        var received = Received(type: event.type, source: event.source, time: event.timestamp)
+        if let fill = event.record(Fill.self) {
+            (received.origin, received.orderID) = (fill.origin, fill.order_id)
+        } else if let update = event.record(OrderUpdate.self) {
+            (received.origin, received.orderID, received.status, received.reporter) = (update.origin, update.order_id, update.status, update.reporter)
+        } else if let order = event.record(Order.self) {
+            (received.origin, received.orderID) = (order.origin, order.order_id)
+        } else if let signal = event.record(Signal.self) {
+            received.label = signal.labelText
+        } else if let timer = event.record(TimerEvent.self) {
+            received.scheduled = timer.scheduled_ns
+        }
+        logs.withLock { logs in
+            logs[key, default: Log()].nodeID = nodeID
+            logs[key, default: Log()].events.append(received)
+        }
+    }
+}
+
+/// Emits a signal per bar: `labels[(bar / period) % labels.count]`.
+struct TestModel: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-model", kind: .model, version: "1.0.0", description: "Emits a label per bar.",
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "labels": {"type": "array", "items": {"type": "string"}, "default": ["on", "off"]}, "period": {"type": "integer", "minimum": 1, "default": 3}}}"#)
+
+    let context: NodeContext
+    let key: String
+    let labels: [String]
+    let period: Int
+    var bars = 0
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+        let json = parameters.json
+        labels = json.contains("\"labels\":[") ? TestModel.strings(in: json, after: "\"labels\":[") : ["on", "off"]
+        period = try parameters.integer("period")
+    }
+
+    /// The strings of a JSON array of strings starting after `marker` (enough for test params).
+    static func strings(in json: String, after marker: String) -> [String] {
+        guard let start = json.range(of: marker)?.upperBound, let end = json[start...].firstIndex(of: "]") else { return [] }
+        return json[start..<end].split(separator: ",").map { $0.trimmingCharacters(in: .init(charactersIn: "\" ")) }
+    }
+
+    mutating func onEvent(_ event: Event) {
+        TestNodes.record(key, nodeID: context.nodeID, event)
+        guard event.type == UInt16(TRELLIS_EVENT_BAR) else { return }
+        context.emit(Signal(label: labels[(bars / period) % labels.count], value: Double(bars), instrument: event.instrument))
+        bars += 1
+    }
+}
+
+/// Buys one unit every `every` bars and closes it `every` bars later; with `timer_after_ns`,
+/// schedules a timer that long after its first bar.
+struct TestStrategy: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-strategy", kind: .strategy, version: "1.0.0", description: "Buys and closes on a fixed rhythm.",
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "every": {"type": "integer", "minimum": 1, "default": 2}, "timer_after_ns": {"type": "integer", "default": 0}}}"#)
+
+    let context: NodeContext
+    let key: String
+    let every: Int
+    let timerAfter: Int
+    var bars = 0
+    var holding = false
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+        every = try parameters.integer("every")
+        timerAfter = try parameters.integer("timer_after_ns")
+    }
+
+    mutating func onEvent(_ event: Event) {
+        TestNodes.record(key, nodeID: context.nodeID, event)
+        guard let bar = event.record(Bar.self) else { return }
+        if bars == 0, timerAfter > 0 { context.timers()?.schedule(at: bar.header.ts_ns + Int64(timerAfter), id: 7) }
+        if bars % every == 0 {
+            context.emit(holding ? .closePosition(instrument: bar.header.instrument, side: .sell) : Order(instrument: bar.header.instrument, side: .buy, quantity: 1))
+            holding.toggle()
+        }
+        bars += 1
+    }
+}
+
+/// Passes order intents on, denying every `deny_every`-th with a reason.
+struct TestRisk: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-risk", kind: .risk, version: "1.0.0", description: "Passes orders, denies some.",
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "deny_every": {"type": "integer", "minimum": 0, "default": 0}}}"#)
+
+    let context: NodeContext
+    let key: String
+    let denyEvery: Int
+    var orders = 0
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+        denyEvery = try parameters.integer("deny_every")
+    }
+
+    mutating func onEvent(_ event: Event) {
+        TestNodes.record(key, nodeID: context.nodeID, event)
+        guard let order = event.record(Order.self) else { return }
+        orders += 1
+        if denyEvery > 0 && orders % denyEvery == 0 {
+            var denial = OrderUpdate()
+            denial.header = OrderUpdate.header(instrument: order.header.instrument, timestamp: context.now)
+            denial.order_id = order.order_id
+            denial.origin = order.origin
+            denial.status = TRELLIS_ORDER_DENIED
+            denial.side = order.side
+            context.emit(denial)
+        } else {
+            context.emit(order)
+        }
+    }
+}
+
+/// Records everything it receives.
+struct TestObserver: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-observer", kind: .observer, version: "1.0.0", description: "Records what it sees.",
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}}}"#)
+
+    let context: NodeContext
+    let key: String
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+    }
+
+    mutating func onEvent(_ event: Event) { TestNodes.record(key, nodeID: context.nodeID, event) }
+}
+
+/// A model node that tries what its kind may not do, and notes what `emit` answered.
+struct TestRogue: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-rogue", kind: .model, version: "1.0.0", description: "Breaks the emit rules on purpose.",
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}}}"#)
+
+    let context: NodeContext
+    let key: String
+    var done = false
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+        TestNodes.note(key, "signal during create", context.emit(Signal(label: "early")))
+    }
+
+    mutating func onBar(_ bar: Bar) {
+        guard !done else { return }
+        done = true
+        TestNodes.note(key, "order from a model", context.emit(Order(instrument: bar.header.instrument, side: .buy, quantity: 1)))
+        var fill = Fill()
+        fill.header = Fill.header(instrument: bar.header.instrument)
+        TestNodes.note(key, "fill from a model", context.emit(fill))
+        var timer = TimerEvent()
+        timer.header = TimerEvent.header()
+        TestNodes.note(key, "timer", context.emit(timer))
+        var short = Signal(label: "short")
+        short.header.size = 30
+        TestNodes.note(key, "truncated signal", context.emit(short))
+        var unknown = Signal(label: "x")
+        unknown.header.type = 99
+        TestNodes.note(key, "unknown type", context.emit(unknown))
+        TestNodes.note(key, "signal", context.emit(Signal(label: "fine")))
+        let payload: [UInt8] = [1, 2, 3, 4, 5]
+        TestNodes.note(key, "custom", payload.withUnsafeBytes { context.emitCustom(type: 42, payload: $0) })
+    }
+}
+
+private let testNodesEntry: trellis_plugin_entry_fn = { info in
+    Plugin.entry(info, id: "test-nodes", version: "1.0.0", description: "Nodes for engine tests.",
+                 nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self])
+}
