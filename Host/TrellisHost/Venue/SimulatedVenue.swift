@@ -257,11 +257,18 @@ final class SimulatedVenue {
         update.origin = intent.origin
         update.status = status
         update.side = intent.side
-        update.quantity = intent.size_mode == TRELLIS_SIZE_UNITS ? intent.quantity : filled
+        update.quantity = filled > 0 ? filled : statedQuantity(intent)
         update.filled_quantity = filled
         update.average_price = average
         writeFixed(reason, into: &update.reason)
         withUnsafePointer(to: update) { emit(UnsafeRawPointer($0), MemoryLayout<trellis_order_update>.size) }
+    }
+
+    /// The quantity an order states before it is sized: units as given; 0 for orders sized at the
+    /// fill (equity, notional, close position), whose quantity field means something else.
+    private func statedQuantity(_ intent: trellis_order) -> Double {
+        let closes = intent.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
+        return intent.size_mode == TRELLIS_SIZE_UNITS && !closes ? intent.quantity : 0
     }
 
     /// `quantity` rounded down to whole lots; `tolerance` (in lots) absorbs binary fractions such

@@ -40,15 +40,30 @@ enum PluginBuilds {
         return output
     }
 
-    /// Builds the Rust sma-cross plugin with `cargo build --offline` and returns its library.
-    static func rustSMACross() throws -> String {
-        try built("rust") {
+    /// Builds the Rust crate in `crate` (relative to the repository) with `cargo build --offline`
+    /// and returns its library `library`.
+    static func rust(_ crate: String, library: String) throws -> String {
+        try built("rust " + crate) {
             let target = directory + "/cargo-target"
-            let result = try Shell.run(["cargo", "build", "--offline", "--release", "--quiet", "--target-dir", target], in: Repository.path("Plugins/sma-cross-rust"))
-            guard result.status == 0 else { throw BuildFailure(description: "cargo failed: \(result.stderr)") }
-            return target + "/release/libsma_cross_rust.so"
+            let result = try Shell.run(["cargo", "build", "--offline", "--release", "--quiet", "--target-dir", target], in: Repository.path(crate))
+            guard result.status == 0 else { throw BuildFailure(description: "cargo failed for \(crate): \(result.stderr)") }
+            return target + "/release/" + library
         }
     }
+
+    /// Builds the Swift package in `package` (relative to the repository), as its author would,
+    /// and returns its library `library`.
+    static func swift(_ package: String, library: String) throws -> String {
+        try built("swift " + package) {
+            let scratch = directory + "/swift-" + URL(fileURLWithPath: package).lastPathComponent
+            let result = try Shell.run(["swift", "build", "-c", "release", "--package-path", Repository.path(package), "--scratch-path", scratch])
+            guard result.status == 0 else { throw BuildFailure(description: "swift build failed for \(package): \(result.stdout)\(result.stderr)") }
+            return scratch + "/release/" + library
+        }
+    }
+
+    /// The Rust sma-cross plugin.
+    static func rustSMACross() throws -> String { try rust("Plugins/sma-cross-rust", library: "libsma_cross_rust.so") }
 
     /// The C sma-cross plugin, built with gcc.
     static func cSMACross() throws -> String { try c("Plugins/sma-cross-c/sma_cross.c") }

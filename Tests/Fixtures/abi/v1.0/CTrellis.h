@@ -272,7 +272,7 @@ typedef struct trellis_order_update {
     int32_t status;          /**< TRELLIS_ORDER_*. */
     int32_t side;
     uint32_t reporter;       /**< Node that denied the order, or 0 for the venue and the host. */
-    double quantity;         /**< Ordered quantity in units (0 while an equity-sized order waits). */
+    double quantity;         /**< Quantity in units: as ordered, or as sized at the fill (0 before). */
     double filled_quantity;  /**< Cumulative filled quantity. */
     double average_price;    /**< Average fill price; 0 before the first fill. */
     char reason[TRELLIS_REASON_MAX + 1]; /**< Why it was rejected, denied, canceled; NUL-terminated. */

@@ -1,0 +1,55 @@
+//! Buys after `streak` rising closes in a row, sells on the first falling close.
+
+use trellis_sdk::abi::*;
+use trellis_sdk::{Event, Host, Node, Params};
+
+struct Streak {
+    host: Host,
+    needed: i64,
+    quantity: f64,
+    rising: i64,
+    last: f64,
+    holding: bool,
+}
+
+impl Streak {
+    fn order(&self, instrument: u32, side: i32, flags: u32) {
+        let mut order = trellis_order::default();
+        order.header.size = core::mem::size_of::<trellis_order>() as u32;
+        order.header.r#type = TRELLIS_EVENT_ORDER;
+        order.header.instrument = instrument;
+        order.side = side;
+        order.quantity = self.quantity;
+        order.order_flags = flags;
+        self.host.emit(&order);
+    }
+}
+
+impl Node for Streak {
+    const TYPE: &'static str = "streak";
+    const KIND: i32 = TRELLIS_KIND_STRATEGY;
+    const VERSION: &'static str = "1.0.0";
+    const DESCRIPTION: &'static str = "Buys after a run of rising closes, sells on the first falling close.";
+    const PARAMETERS: &'static str = r#"{"type": "object", "additionalProperties": false, "properties": {
+        "streak": {"type": "integer", "minimum": 1, "default": 3},
+        "quantity": {"type": "number", "exclusiveMinimum": 0, "default": 10}}}"#;
+
+    fn create(host: Host, params: &Params) -> Result<Self, String> {
+        Ok(Streak { host, needed: params.integer("streak")?, quantity: params.number("quantity")?, rising: 0, last: 0.0, holding: false })
+    }
+
+    fn on_event(&mut self, event: Event) {
+        let Some(bar) = event.bar() else { return };
+        self.rising = if bar.close > self.last { self.rising + 1 } else { 0 };
+        if !self.holding && self.rising >= self.needed {
+            self.order(bar.header.instrument, TRELLIS_SIDE_BUY, 0);
+            self.holding = true;
+        } else if self.holding && bar.close < self.last {
+            self.order(bar.header.instrument, TRELLIS_SIDE_SELL, TRELLIS_ORDER_FLAG_CLOSE_POSITION);
+            self.holding = false;
+        }
+        self.last = bar.close;
+    }
+}
+
+trellis_sdk::export_plugin!(id: "streak-rust", version: "1.0.0", description: "My first Trellis plugin.", nodes: [Streak]);
