@@ -27,7 +27,9 @@ struct Plugins: ParsableCommand {
                 table.add([plugin.id, plugin.version, "\(plugin.abiMajor).\(plugin.abiMinor)", types, plugin.path])
             }
             print(table.text)
+            for plugin in catalog.shadowed { print("shadowed: \(plugin.path) is also plugin '\(plugin.id)'; the one above is used") }
             for failure in catalog.skipped { print("skipped: \(failure)") }
+            for plugin in catalog.plugins { if let warning = plugin.exportWarning { print("warning: \(warning)") } }
         }
     }
 
@@ -53,6 +55,7 @@ struct Plugins: ParsableCommand {
                 file         \(plugin.path)
                 sha256       sha256:\(plugin.sha256)
                 """)
+            if let warning = plugin.exportWarning { print("warning      \(warning)") }
             for type in plugin.nodeTypes {
                 print("\nnode type    \(type.name) \(type.version) (\(type.kind))\n             \(type.description)")
                 var table = TextTable(columns: ["PARAMETER", "TYPE", "DEFAULT", "ALLOWED", "DESCRIPTION"], indent: 13)

@@ -27,6 +27,7 @@ struct Run: ParsableCommand {
         let result: RunResult
         do {
             backtest = try Backtest.prepare(graphAt: options.graph, options: options.backtestOptions)
+            printWarnings(backtest.warnings)
             result = try backtest.run()
         } catch {
             throw fail(error)

@@ -11,9 +11,9 @@ struct RunSummary {
         lines.append("trellis \(PluginLoader.hostVersion) · backtest · \(result.graphFile)")
         lines.append("data    \(NumberFormat.grouped(Double(result.events), decimals: 0)) market events, \(Timestamp.format(result.firstTime)) → \(Timestamp.format(result.lastTime))")
         for node in result.nodes {
-            let warmup = node.warmupBars.map { ", warm-up \($0) bars" } ?? ""
-            let failures = node.failures > 0 ? ", \(node.failures) errors" : ""
-            lines.append("node    \(node.name): \(node.type) \(node.version) from \(node.plugin), \(NumberFormat.grouped(Double(node.eventsDelivered), decimals: 0)) events\(warmup)\(failures)")
+            let warmup = node.warmupBars.map { ", needs \($0) bars of warm-up" } ?? ""
+            let failures = node.failures > 0 ? ", \(node.failures) problems" : ""
+            lines.append("node    \(node.name): \(node.type) \(node.version) from \(node.plugin), received \(NumberFormat.grouped(Double(node.eventsDelivered), decimals: 0)) events\(warmup)\(failures)")
         }
         lines.append("")
         lines.append(contentsOf: tradeLines)

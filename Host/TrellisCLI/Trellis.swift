@@ -20,14 +20,20 @@ struct GraphOptions: ParsableArguments {
     @Flag(help: "Do not search TRELLIS_PLUGIN_PATH and the trellis executable's directory for plugins.")
     var noDefaultPluginPaths = false
 
-    @Option(help: "Least severe log level to print: trace, debug, info, warning, error.")
-    var logLevel: Logger.Level = .warning
+    @Option(help: "Least severe log level to print: trace, debug, info, notice, warning, error or critical. Plugins' lines are tagged with their node and the simulated time.")
+    var logLevel: Logger.Level = .info
 
     var backtestOptions: Backtest.Options {
-        var logger = Logger(label: "trellis")
-        logger.logLevel = logLevel
+        var handler = ConsoleLogHandler()
+        handler.logLevel = logLevel
+        let logger = Logger(label: "trellis") { _ in handler }
         return Backtest.Options(includeDefaultPluginPaths: !noDefaultPluginPaths, logger: logger)
     }
+}
+
+/// Prints warnings found while preparing a run to standard error.
+func printWarnings(_ warnings: [Diagnostic]) {
+    for warning in warnings { printError(warning.description) }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -15,6 +15,7 @@ struct Validate: ParsableCommand {
         } catch {
             throw fail(error)
         }
+        printWarnings(backtest.warnings)
         let graph = backtest.graph
         print("\(options.graph): ok: \(graph.spec.feeds.count) feeds, \(graph.nodes.count) nodes, \(backtest.eventCount) market events")
     }

@@ -17,12 +17,24 @@ public struct Event {
     /// The feed or node that emitted it.
     @inlinable public var source: UInt32 { pointer.pointee.source }
 
-    /// The record as `E`, or nil when it is another type. The host guarantees every delivered
-    /// event holds at least the 1.0 fields of its type.
+    /// The record as `E`, or nil when it is another type. Fields the record is too short to hold
+    /// (fields of a later ABI version than the sender's) read as zero.
     @inlinable
     public func record<E: EventRecord>(_: E.Type) -> E? {
         guard pointer.pointee.type == E.eventType else { return nil }
-        return UnsafeRawPointer(pointer).load(as: E.self)
+        return Event.load(E.self, from: UnsafeRawPointer(pointer))
+    }
+
+    /// Copies an event record into an `E`, zero-filling what the record does not hold.
+    @inlinable
+    static func load<E: EventRecord>(_: E.Type, from raw: UnsafeRawPointer) -> E {
+        let size = Int(raw.load(as: trellis_event_header.self).size)
+        if size >= MemoryLayout<E>.size { return raw.load(as: E.self) }
+        return withUnsafeTemporaryAllocation(byteCount: MemoryLayout<E>.size, alignment: MemoryLayout<E>.alignment) { buffer in
+            buffer.initializeMemory(as: UInt8.self, repeating: 0)
+            buffer.baseAddress!.copyMemory(from: raw, byteCount: size)
+            return buffer.baseAddress!.load(as: E.self)
+        }
     }
 
     /// The payload bytes of a custom event (empty for other types).

@@ -27,7 +27,8 @@ public protocol Node {
     mutating func onTrade(_ trade: Trade)
     mutating func onQuote(_ quote: Quote)
     mutating func onSignal(_ signal: Signal)
-    /// Order intents from upstream (risk nodes and observers receive them).
+    /// Order intents from upstream. A risk node answers each with `context.risk()` approve or
+    /// deny; observers just see them.
     mutating func onOrder(_ order: Order)
     mutating func onOrderUpdate(_ update: OrderUpdate)
     mutating func onFill(_ fill: Fill)
@@ -59,14 +60,14 @@ extension Node {
     public mutating func onEvent(_ event: Event) {
         let raw = UnsafeRawPointer(event.pointer)
         switch Int32(event.type) {
-        case TRELLIS_EVENT_BAR: onBar(raw.load(as: Bar.self))
-        case TRELLIS_EVENT_SIGNAL: onSignal(raw.load(as: Signal.self))
-        case TRELLIS_EVENT_FILL: onFill(raw.load(as: Fill.self))
-        case TRELLIS_EVENT_ORDER_UPDATE: onOrderUpdate(raw.load(as: OrderUpdate.self))
-        case TRELLIS_EVENT_ORDER: onOrder(raw.load(as: Order.self))
-        case TRELLIS_EVENT_TRADE: onTrade(raw.load(as: Trade.self))
-        case TRELLIS_EVENT_QUOTE: onQuote(raw.load(as: Quote.self))
-        case TRELLIS_EVENT_TIMER: onTimer(raw.load(as: TimerEvent.self))
+        case TRELLIS_EVENT_BAR: onBar(Event.load(Bar.self, from: raw))
+        case TRELLIS_EVENT_SIGNAL: onSignal(Event.load(Signal.self, from: raw))
+        case TRELLIS_EVENT_FILL: onFill(Event.load(Fill.self, from: raw))
+        case TRELLIS_EVENT_ORDER_UPDATE: onOrderUpdate(Event.load(OrderUpdate.self, from: raw))
+        case TRELLIS_EVENT_ORDER: onOrder(Event.load(Order.self, from: raw))
+        case TRELLIS_EVENT_TRADE: onTrade(Event.load(Trade.self, from: raw))
+        case TRELLIS_EVENT_QUOTE: onQuote(Event.load(Quote.self, from: raw))
+        case TRELLIS_EVENT_TIMER: onTimer(Event.load(TimerEvent.self, from: raw))
         case TRELLIS_EVENT_CUSTOM: onCustom(event)
         default: break
         }

@@ -1,5 +1,6 @@
 extension trellis_signal {
-    /// A signal with `label` (at most 31 UTF-8 bytes; longer labels are cut), value and confidence.
+    /// A signal with `label` (at most 31 UTF-8 bytes; a longer label is cut at a character
+    /// boundary), value and confidence.
     @inlinable
     public init(label: String, value: Double = 0, confidence: Double = 1, instrument: UInt32 = 0) {
         self.init()
@@ -7,8 +8,14 @@ extension trellis_signal {
         self.value = value
         self.confidence = confidence
         withUnsafeMutableBytes(of: &self.label) { buffer in
-            for (index, byte) in label.utf8.prefix(Int(TRELLIS_LABEL_MAX)).enumerated() {
-                buffer[index] = byte
+            var length = 0
+            for scalar in label.unicodeScalars {
+                let bytes = String(scalar).utf8
+                guard length + bytes.count <= Int(TRELLIS_LABEL_MAX) else { break }
+                for byte in bytes {
+                    buffer[length] = byte
+                    length += 1
+                }
             }
         }
     }

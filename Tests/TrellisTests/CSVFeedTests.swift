@@ -16,11 +16,15 @@ import TrellisHost
         }
         let goog = try CSVBarReader.read(path: Repository.path("data/GOOG.csv"), name: "GOOG", source: 1, instrument: 1).get()
         let first = try #require(goog.bar(0))
-        #expect(Timestamp.format(first.header.ts_ns) == "2004-08-19")
+        // Rows are labelled by the bar's open; events are stamped with its end.
+        #expect(Timestamp.format(first.header.ts_ns - first.period_ns) == "2004-08-19")
+        #expect(Timestamp.format(first.header.ts_ns) == "2004-08-20")
         #expect(first.open == 100 && first.high == 104.06 && first.low == 95.96 && first.close == 100.34 && first.volume == 22_351_900)
         #expect(first.period_ns == 86_400_000_000_000)
         let eurusd = try CSVBarReader.read(path: Repository.path("data/EURUSD.csv"), name: "EURUSD", source: 1, instrument: 1).get()
-        #expect(Timestamp.format(try #require(eurusd.bar(0)).header.ts_ns) == "2017-04-19 09:00:00")
+        #expect(Timestamp.format(try #require(eurusd.bar(0)).header.ts_ns) == "2017-04-19 10:00:00")
+        let btc = try CSVBarReader.read(path: Repository.path("data/BTCUSD.csv"), name: "BTCUSD", source: 1, instrument: 1, labels: .close).get()
+        #expect(Timestamp.format(try #require(btc.bar(0)).header.ts_ns) == "2012-01-31", "month-end labels are the close")
     }
 
     @Test func everyBadRowIsNamedWithItsLine() throws {
@@ -83,8 +87,9 @@ import TrellisHost
         let scenario = Scenario()
         let a = scenario.write("a.csv", ",Open,High,Low,Close\n2024-01-01,1,1,1,1\n2024-01-03,1,1,1,1\n")
         let b = scenario.write("b.csv", ",Open,High,Low,Close\n2024-01-01,2,2,2,2\n2024-01-02,2,2,2,2\n")
-        let merged = MarketTape.merge([try CSVBarReader.read(path: a, name: "a", source: 1, instrument: 1).get(),
-                                       try CSVBarReader.read(path: b, name: "b", source: 2, instrument: 2).get()])
+        let day: Int64 = 86_400_000_000_000
+        let merged = MarketTape.merge([try CSVBarReader.read(path: a, name: "a", source: 1, instrument: 1, period: day).get(),
+                                       try CSVBarReader.read(path: b, name: "b", source: 2, instrument: 2, period: day).get()])
         #expect((0..<merged.count).map { merged.event($0).pointee.source } == [1, 2, 2, 1])
     }
 }

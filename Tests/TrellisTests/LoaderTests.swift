@@ -53,7 +53,17 @@ import TrellisHost
     @Test func noEntrySymbol() throws {
         let error = try #require(failure(loading: try fixture("FIXTURE_NO_ENTRY")))
         #expect(error.code == .noEntrySymbol)
-        #expect(error.description.contains("no entry point 'trellis_plugin_entry'"))
+        #expect(error.description.contains("no entry point 'trellis_plugin_entry' (it exports trellis_not_the_entry)"))
+    }
+
+    @Test func extraExportsAreNamedInAWarning() throws {
+        let hidden = try PluginLoader.load(try fixture())
+        #expect(hidden.otherExports.isEmpty && hidden.exportWarning == nil)
+        let visible = try PluginLoader.load(try PluginBuilds.c("Tests/Fixtures/plugins/fixture_plugin.c", hidden: false))
+        #expect(visible.otherExports.isEmpty, "only static functions besides the entry")
+        let careless = try PluginLoader.load(try PluginBuilds.c("Tests/Fixtures/plugins/old_host_plugin.c", defines: ["OLD_HOST_EXPORT_HELPER"], hidden: false))
+        #expect(careless.otherExports == ["send_order"])
+        #expect(careless.exportWarning?.contains("exports 1 C symbol(s) besides its entry: send_order; build it with -fvisibility=hidden") == true)
     }
 
     @Test func pluginDeclines() throws {

@@ -113,17 +113,24 @@ extension Engine {
     func emit(from slot: Int, _ event: UnsafePointer<trellis_event_header>) -> trellis_status {
         guard state.pointee.current == slot else { return TRELLIS_ERR_STATE }
         if let problem = EventLayout.problem(with: event) {
-            if slots[slot].failures < 3 { logger.warning("refused an event: \(problem)", metadata: ["node": "\(names[Int(nodeID(slot))])"]) }
-            slots[slot].failures += 1
+            noteProblem(slot: slot, "refused an event: \(problem)")
             return TRELLIS_ERR_INVALID
         }
         let kind = slots[slot].kind
         switch Int32(event.pointee.type) {
         case TRELLIS_EVENT_ORDER where !kind.placesOrders,
             TRELLIS_EVENT_FILL where kind != .broker,
-            TRELLIS_EVENT_ORDER_UPDATE where kind != .broker && kind != .risk,
+            TRELLIS_EVENT_ORDER_UPDATE where kind != .broker,
+            TRELLIS_EVENT_POSITION where kind != .broker,
+            TRELLIS_EVENT_ACCOUNT where kind != .broker,
             TRELLIS_EVENT_TIMER:
+            noteProblem(slot: slot, "refused a \(OrderChecks.typeName(event.pointee.type)) event: \(kind) nodes may not send it")
             return TRELLIS_ERR_DENIED
+        case TRELLIS_EVENT_ORDER:
+            if let problem = OrderChecks.problem(with: event) {
+                noteProblem(slot: slot, "refused an order: \(problem)")
+                return TRELLIS_ERR_UNSUPPORTED
+            }
         default:
             break
         }

@@ -7,27 +7,29 @@ struct OrderKey: Hashable {
     var orderID: UInt64
 }
 
-/// Where an order is on its way from its origin through risk nodes to the venue.
+/// An order on its way from its origin through risk nodes to the venue, or resting there.
 struct OrderRecord {
     enum Stage: Equatable {
+        /// Held by the risk node in this slot until it approves or denies.
         case atRisk(Int)
+        /// Approved by the risk node in this slot; queued to move on.
+        case approved(Int)
+        /// Denied by the risk node in this slot; the denial is queued.
+        case denied(Int)
         case atVenue
     }
 
+    /// The intent as it travels; risk nodes may change its size.
+    var order: trellis_order
     /// Risk node slots the order passed through, in order.
     var path: [Int] = []
-    var stage = Stage.atVenue
+    var stage: Stage
 }
 
 extension Engine {
-    /// Sets `origin` (and an id when the node left it 0) on an order intent a node emitted. A risk
-    /// node passing on an order it holds keeps the order's origin; anything else a node emits is
-    /// its own order.
+    /// Sets `origin` (and an id when the node left it 0) on an order intent a node emitted:
+    /// whatever a node emits is its own order.
     func stampOrder(_ order: UnsafeMutablePointer<trellis_order>, from slot: Int) {
-        let key = OrderKey(origin: order.pointee.origin, orderID: order.pointee.order_id)
-        if slots[slot].kind == .risk, order.pointee.action == TRELLIS_ACTION_NEW, orders[key]?.stage == .atRisk(slot) {
-            return
-        }
         order.pointee.origin = nodeID(slot)
         if order.pointee.order_id == 0 {
             hostOrderIDs[slot] += 1
@@ -35,39 +37,93 @@ extension Engine {
         }
     }
 
-    /// An order intent: observers among the emitter's consumers see it; then it goes to the
-    /// emitter's risk node, or to the venue.
+    /// An order intent from the queue: a node's own new order or cancel, or one a risk node approved.
     func routeOrder(_ event: UnsafeMutablePointer<trellis_event_header>) {
         let order = UnsafeMutableRawPointer(event).assumingMemoryBound(to: trellis_order.self)
         guard let emitter = slot(ofID: event.pointee.source) else { return }
         deliverToObservers(UnsafePointer(event), from: Int(event.pointee.source))
         let key = OrderKey(origin: order.pointee.origin, orderID: order.pointee.order_id)
-        if order.pointee.action == TRELLIS_ACTION_CANCEL {
-            orders[key] = nil
-            venue.cancel(order.pointee, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        if orders[key]?.stage == .approved(emitter) {
+            advance(key, from: emitter)
             return
         }
-        if order.pointee.origin == nodeID(emitter) {
-            guard orders[key] == nil else {
-                reject(order.pointee, reason: "order id \(order.pointee.order_id) is still in use by an open order of this node")
-                return
-            }
-            orders[key] = OrderRecord()
+        if order.pointee.action == TRELLIS_ACTION_CANCEL {
+            cancel(key, order.pointee)
+            return
         }
-        let hop = slots[emitter].orderHop
+        let isHostID = order.pointee.order_id & (1 << 63) != 0
+        guard isHostID || order.pointee.order_id > lastOrderIDs[emitter], orders[key] == nil else {
+            reject(order.pointee, code: TRELLIS_REASON_DUPLICATE_ID,
+                   reason: "order id \(order.pointee.order_id) is not larger than this node's last one (\(lastOrderIDs[emitter]))")
+            return
+        }
+        if !isHostID { lastOrderIDs[emitter] = order.pointee.order_id }
+        orders[key] = OrderRecord(order: order.pointee, stage: .atVenue)
+        advance(key, from: emitter)
+    }
+
+    /// Moves an order from the node in `slot` to that node's risk node, or to the venue.
+    private func advance(_ key: OrderKey, from slot: Int) {
+        guard var record = orders[key] else { return }
+        let hop = slots[slot].orderHop
         if hop >= 0, slots[hop].kind == .risk {
-            orders[key]?.path.append(hop)
-            orders[key]?.stage = .atRisk(hop)
-            call(hop, UnsafePointer(event))
+            record.path.append(hop)
+            record.stage = .atRisk(hop)
+            orders[key] = record
+            var intent = record.order
+            intent.header.source = nodeID(slot)
+            withUnsafePointer(to: intent) { pointer in
+                pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(hop, $0) }
+            }
         } else {
-            orders[key]?.stage = .atVenue
-            venue.submit(order.pointee, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+            record.stage = .atVenue
+            orders[key] = record
+            venue.submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
         }
     }
 
-    /// An order update or fill: from the venue (or a broker), it goes to the order's origin and
-    /// every risk node on its path; a risk node's denial goes to the origin and the risk nodes
-    /// before it.
+    /// A node cancels its order: held by a risk node, it is canceled at once; at the venue, the
+    /// venue cancels it and confirms.
+    private func cancel(_ key: OrderKey, _ intent: trellis_order) {
+        guard let record = orders[key], case .atVenue = record.stage else {
+            if let record = orders[key] { queueUpdate(for: record.order, status: TRELLIS_ORDER_CANCELED, code: TRELLIS_REASON_CANCELED, reason: "canceled by its node") }
+            else { venue.cancel(intent, now: state.pointee.now) { queue.pointee.append($0, size: $1) } }
+            return
+        }
+        venue.cancel(intent, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+    }
+
+    /// `trellis.risk/1` approve: the risk node in `slot` passes on an intent it holds, resized.
+    func approve(from slot: Int, origin: UInt32, orderID: UInt64, quantity: Double, sizeMode: Int32) -> trellis_status {
+        let key = OrderKey(origin: origin, orderID: orderID)
+        guard var record = orders[key], record.stage == .atRisk(slot) else { return TRELLIS_ERR_NOT_FOUND }
+        let closes = record.order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
+        guard quantity.isFinite, quantity > 0 || (closes && quantity == 0), (TRELLIS_SIZE_UNITS...TRELLIS_SIZE_NOTIONAL).contains(sizeMode) else {
+            return TRELLIS_ERR_INVALID
+        }
+        record.order.quantity = quantity
+        record.order.size_mode = sizeMode
+        record.stage = .approved(slot)
+        orders[key] = record
+        var forward = record.order
+        forward.header.source = nodeID(slot)
+        withUnsafePointer(to: forward) { _ = queue.pointee.append(UnsafeRawPointer($0), size: MemoryLayout<trellis_order>.size) }
+        return TRELLIS_OK
+    }
+
+    /// `trellis.risk/1` deny: the risk node in `slot` refuses an intent it holds.
+    func deny(from slot: Int, origin: UInt32, orderID: UInt64, code: Int32, reason: String) -> trellis_status {
+        let key = OrderKey(origin: origin, orderID: orderID)
+        guard var record = orders[key], record.stage == .atRisk(slot) else { return TRELLIS_ERR_NOT_FOUND }
+        record.stage = .denied(slot)
+        orders[key] = record
+        queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: code == TRELLIS_REASON_NONE ? TRELLIS_REASON_RISK : code,
+                    reason: reason, reporter: nodeID(slot))
+        return TRELLIS_OK
+    }
+
+    /// An order update or fill: it goes to the order's origin and every risk node on its path; a
+    /// denial goes to the origin and the risk nodes before the one that denied it.
     func routeOutcome(_ event: UnsafeMutablePointer<trellis_event_header>) {
         let isUpdate = event.pointee.type == UInt16(TRELLIS_EVENT_ORDER_UPDATE)
         let raw = UnsafeMutableRawPointer(event)
@@ -75,15 +131,7 @@ extension Engine {
         let orderID = isUpdate ? raw.load(as: trellis_order_update.self).order_id : raw.load(as: trellis_fill.self).order_id
         let key = OrderKey(origin: origin, orderID: orderID)
         var path = orders[key]?.path ?? []
-        if let reporter = slot(ofID: event.pointee.source), slots[reporter].kind == .risk {
-            let update = raw.assumingMemoryBound(to: trellis_order_update.self)
-            guard isUpdate, update.pointee.status == TRELLIS_ORDER_DENIED, orders[key]?.stage == .atRisk(reporter) else {
-                logger.warning("ignored an order update from a risk node: risk nodes may only deny orders they hold", metadata: ["node": "\(names[Int(event.pointee.source)])"])
-                return
-            }
-            update.pointee.reporter = event.pointee.source
-            path = Array(path.prefix { $0 != reporter })
-        }
+        if case .denied(let reporter)? = orders[key]?.stage { path = Array(path.prefix { $0 != reporter }) }
         fingerprint.add(UnsafePointer(event))
         if isUpdate, isTerminal(raw.load(as: trellis_order_update.self).status) { orders[key] = nil }
         if let target = slot(ofID: origin) { call(target, UnsafePointer(event)) }
@@ -99,16 +147,23 @@ extension Engine {
     }
 
     /// Queues a rejection of `order` by the host.
-    private func reject(_ order: trellis_order, reason: String) {
+    private func reject(_ order: trellis_order, code: Int32, reason: String) {
+        queueUpdate(for: order, status: TRELLIS_ORDER_REJECTED, code: code, reason: reason)
+    }
+
+    /// Queues an order update from the host (source 0).
+    private func queueUpdate(for order: trellis_order, status: Int32, code: Int32, reason: String, reporter: UInt32 = 0) {
         var update = trellis_order_update()
         update.header = trellis_event_header(
             size: UInt32(MemoryLayout<trellis_order_update>.size), type: UInt16(TRELLIS_EVENT_ORDER_UPDATE), flags: 0,
             ts_ns: state.pointee.now, instrument: order.header.instrument, source: 0)
         update.order_id = order.order_id
         update.origin = order.origin
-        update.status = TRELLIS_ORDER_REJECTED
+        update.status = status
         update.side = order.side
-        update.quantity = order.quantity
+        update.reporter = reporter
+        update.quantity = order.size_mode == TRELLIS_SIZE_UNITS && order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) == 0 ? order.quantity : 0
+        update.reason_code = code
         writeFixed(reason, into: &update.reason)
         withUnsafePointer(to: update) { _ = queue.pointee.append(UnsafeRawPointer($0), size: MemoryLayout<trellis_order_update>.size) }
     }
@@ -120,7 +175,7 @@ extension Engine {
         }
     }
 
-    /// Orders a risk node received and neither passed on nor denied, by node name.
+    /// Orders a risk node received and neither approved nor denied, by node name.
     var ordersHeldByRiskNodes: [String: Int] {
         var held: [String: Int] = [:]
         for record in orders.values {

@@ -27,8 +27,9 @@ final class Engine {
     var orders: [OrderKey: OrderRecord] = [:]
     var fingerprint = Fingerprint()
     var timers = TimerQueue()
-    /// Per slot: host-assigned order ids handed out so far.
+    /// Per slot: host-assigned order ids handed out so far, and the node's last own order id.
     var hostOrderIDs: [UInt64]
+    var lastOrderIDs: [UInt64]
     /// Node names by id (index 0 is the host).
     let names: [String]
 
@@ -59,6 +60,7 @@ final class Engine {
         queue = .allocate(capacity: 1)
         queue.initialize(to: EventQueue())
         hostOrderIDs = Array(repeating: 0, count: nodeCount)
+        lastOrderIDs = Array(repeating: 0, count: nodeCount)
         for (index, node) in graph.nodes.enumerated() {
             slots[index] = NodeSlot(node: node, orderHop: routing.orderHop[index], gates: routing.gateRange[index])
             contexts[index] = HostContext(engine: Unmanaged.passUnretained(self), slot: index)
@@ -175,11 +177,19 @@ final class Engine {
 
     /// Logs a negative status of a node (the first few per node) and counts it.
     func noteFailure(slot: Int, status: trellis_status, during what: String = "on_event") {
-        slots[slot].failures += 1
-        if slots[slot].failures <= 3 {
-            logger.warning("node returned an error", metadata: ["node": "\(names[Int(nodeID(slot))])", "status": "\(status)", "during": "\(what)"])
-        }
+        noteProblem(slot: slot, "\(what) returned status \(status)")
     }
+
+    /// Counts a problem of a node and logs the first few, saying when it stops logging them.
+    func noteProblem(slot: Int, _ message: String) {
+        slots[slot].failures += 1
+        let count = slots[slot].failures
+        guard count <= Self.loggedProblems else { return }
+        let more = count == Self.loggedProblems ? " (further problems of this node are counted, not logged)" : ""
+        logger.warning("\(message)\(more)", metadata: ["node": "\(names[Int(nodeID(slot))])"])
+    }
+
+    static let loggedProblems = 3
 }
 
 /// What a node's host table points back to.

@@ -22,8 +22,11 @@ enum EventLayout {
     /// Why `event` is not an acceptable record, or nil when it is.
     static func problem(with event: UnsafePointer<trellis_event_header>) -> String? {
         let type = Int(event.pointee.type), size = Int(event.pointee.size)
-        guard type > 0, type < minimumSize.count else { return "unknown event type \(type)" }
-        guard size >= minimumSize[type] else { return "event type \(type) is \(size) bytes; ABI 1.0 needs \(minimumSize[type])" }
+        guard type > 0, type < minimumSize.count else { return "unknown event type \(type); use a TRELLIS_EVENT_* value" }
+        guard size >= minimumSize[type] else {
+            let name = OrderChecks.typeName(UInt16(type))
+            return "a \(name) event of \(size) bytes; ABI 1.0 needs \(minimumSize[type]): set header.size to the size of the whole struct, not of its header"
+        }
         guard size <= Int(TRELLIS_EVENT_MAX_SIZE) else { return "event is \(size) bytes, more than TRELLIS_EVENT_MAX_SIZE" }
         if type == Int(TRELLIS_EVENT_CUSTOM) {
             let custom = UnsafeRawPointer(event).load(as: trellis_custom.self)

@@ -26,7 +26,7 @@ struct Fingerprint {
             fills += 1
         case TRELLIS_EVENT_ORDER_UPDATE:
             let update = UnsafeRawPointer(event).load(as: trellis_order_update.self)
-            put(update.origin); put(update.order_id); put(update.side); put(update.status); put(update.reporter)
+            put(update.origin); put(update.order_id); put(update.side); put(update.status); put(update.reporter); put(update.reason_code)
             put(update.quantity); put(update.filled_quantity); put(update.average_price)
             orderUpdates += 1
         default:

@@ -37,7 +37,11 @@ enum HostTable {
                 return TRELLIS_OK
             },
             get_extension: { _, id in
-                String(id) == TRELLIS_EXT_TIMER ? UnsafeRawPointer(HostTable.timerExtension) : nil
+                switch String(id) {
+                case TRELLIS_EXT_TIMER: UnsafeRawPointer(HostTable.timerExtension)
+                case TRELLIS_EXT_RISK: UnsafeRawPointer(HostTable.riskExtension)
+                default: nil
+                }
             })
     }
 
@@ -66,10 +70,32 @@ enum HostTable {
     }()
 }
 
+extension HostTable {
+    /// `trellis.risk/1`: a risk node's verdict on an order intent it holds.
+    nonisolated(unsafe) static let riskExtension: UnsafeMutablePointer<trellis_risk_ext> = {
+        let ext = UnsafeMutablePointer<trellis_risk_ext>.allocate(capacity: 1)
+        ext.initialize(to: trellis_risk_ext(
+            struct_size: UInt32(MemoryLayout<trellis_risk_ext>.size), _reserved: 0,
+            approve: { ctx, origin, orderID, quantity, sizeMode in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                return context.pointee.engine._withUnsafeGuaranteedRef {
+                    $0.approve(from: context.pointee.slot, origin: origin, orderID: orderID, quantity: quantity, sizeMode: sizeMode)
+                }
+            },
+            deny: { ctx, origin, orderID, code, reason in
+                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                return context.pointee.engine._withUnsafeGuaranteedRef {
+                    $0.deny(from: context.pointee.slot, origin: origin, orderID: orderID, code: code, reason: String(reason))
+                }
+            }))
+        return ext
+    }()
+}
+
 extension Engine {
     /// A plugin's log line, tagged with its node.
     func log(from slot: Int, level: Int32, _ message: String) {
-        let metadata: Logger.Metadata = ["node": "\(names[Int(nodeID(slot))])"]
+        let metadata: Logger.Metadata = ["node": "\(names[Int(nodeID(slot))])", "time": "\(Timestamp.format(state.pointee.now))"]
         switch level {
         case TRELLIS_LOG_TRACE: logger.trace("\(message)", metadata: metadata)
         case TRELLIS_LOG_DEBUG: logger.debug("\(message)", metadata: metadata)

@@ -19,7 +19,7 @@ final class ParamsTable {
         json.withUnsafeBufferPointer { text in
             var table = trellis_params()
             table.struct_size = UInt32(MemoryLayout<trellis_params>.size)
-            table.ctx = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+            table.ctx = Unmanaged.passUnretained(self).toOpaque()
             table.json = trellis_str(ptr: text.baseAddress, len: UInt64(text.count - 1))
             table.get_number = { ctx, key, out in
                 guard let value = ParamsTable.value(ctx, key) else { return TRELLIS_ERR_NOT_FOUND }
@@ -50,7 +50,7 @@ final class ParamsTable {
     }
 
     /// The value of parameter `key`, or nil when absent.
-    private static func value(_ ctx: UnsafeRawPointer?, _ key: trellis_str) -> ValueNode? {
+    private static func value(_ ctx: UnsafeMutableRawPointer?, _ key: trellis_str) -> ValueNode? {
         guard let ctx else { return nil }
         return Unmanaged<ParamsTable>.fromOpaque(ctx).takeUnretainedValue().values[String(key)]
     }

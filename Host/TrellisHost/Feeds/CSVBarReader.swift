@@ -4,23 +4,46 @@ import Foundation
 /// Reads OHLCV bars from CSV: a header naming Open, High, Low, Close and optionally Volume (any
 /// case), and a timestamp in the first column (or the column named date, time, datetime or
 /// timestamp). This is the layout of the bundled data: an unnamed date index, then the prices.
+///
+/// A bar event is stamped with the bar's end (when its close became known): with
+/// `labels: .open` (the default, as in the bundled daily and hourly data) the label plus the
+/// bar's period; with `.close`, the label itself.
 public enum CSVBarReader {
     /// At most this many bad rows are listed; the rest are counted.
     static let reportedProblems = 20
 
+    /// What a row's timestamp marks.
+    public enum Labels: String, Sendable {
+        case open
+        case close
+    }
+
     /// The bars of the file at `path`, as a tape whose events carry `source` and `instrument`.
-    /// `name` is how the file is called in diagnostics.
-    public static func read(path: String, name: String, source: UInt32, instrument: UInt32) -> Result<MarketTape, DiagnosticsError> {
+    /// `name` is how the file is called in diagnostics; `period` (ns) is the bar length, or nil to
+    /// take the smallest gap between rows.
+    public static func read(
+        path: String, name: String, source: UInt32, instrument: UInt32, labels: Labels = .open, period: Int64? = nil
+    ) -> Result<MarketTape, DiagnosticsError> {
         guard var data = FileManager.default.contents(atPath: path) else {
             return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "cannot read the data file", hint: "check the path")]))
         }
         data.append(0)
-        return data.withUnsafeBytes { raw in
+        let parsed = data.withUnsafeBytes { raw in
             parse(raw.bindMemory(to: UInt8.self), name: name, source: source, instrument: instrument)
         }
+        guard case .success(let (tape, smallestGap)) = parsed else {
+            if case .failure(let error) = parsed { return .failure(error) }
+            return .failure(DiagnosticsError([]))
+        }
+        let length = period ?? smallestGap
+        guard length > 0 else {
+            return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "cannot tell the bar period from a single row", hint: "give the feed a period, e.g. period: 1d")]))
+        }
+        tape.stampBars(period: length, shift: labels == .open ? length : 0)
+        return .success(tape)
     }
 
-    private static func parse(_ text: UnsafeBufferPointer<UInt8>, name: String, source: UInt32, instrument: UInt32) -> Result<MarketTape, DiagnosticsError> {
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>, name: String, source: UInt32, instrument: UInt32) -> Result<(MarketTape, Int64), DiagnosticsError> {
         var problems: [Diagnostic] = []
         var problemCount = 0
         func problem(_ line: Int, _ message: String, hint: String? = nil) {
@@ -87,8 +110,7 @@ public enum CSVBarReader {
         }
         if !problems.isEmpty { return .failure(DiagnosticsError(problems)) }
         if tape.count == 0 { return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "the data file has a header but no rows")])) }
-        tape.setPeriod(smallestGap == Int64.max ? 0 : smallestGap)
-        return .success(tape)
+        return .success((tape, smallestGap == Int64.max ? 0 : smallestGap))
     }
 
     /// Byte ranges of the comma-separated fields of a line, surrounding spaces trimmed.

@@ -44,10 +44,12 @@ public final class MarketTape: @unchecked Sendable {
         count += 1
     }
 
-    /// Sets `period_ns` of every bar (the feed's bar length).
-    func setPeriod(_ period: Int64) {
+    /// Sets every bar's `period_ns` and moves its timestamp by `shift` (from its label to its end).
+    func stampBars(period: Int64, shift: Int64) {
         for index in 0..<count where event(index).pointee.type == UInt16(TRELLIS_EVENT_BAR) {
-            (base + index * Self.stride).assumingMemoryBound(to: trellis_bar.self).pointee.period_ns = period
+            let bar = (base + index * Self.stride).assumingMemoryBound(to: trellis_bar.self)
+            bar.pointee.period_ns = period
+            bar.pointee.header.ts_ns += shift
         }
     }
 

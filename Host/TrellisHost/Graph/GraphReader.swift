@@ -85,7 +85,8 @@ public enum GraphReader {
             guard let source = feed["source"]?.string, let path = feed["path"]?.string else { continue }
             spec.feeds.append(GraphSpec.FeedSpec(
                 name: member.key, location: member.keyLocation, source: source, path: Located(path, at: feed["path"]?.location),
-                symbol: feed["symbol"]?.string ?? member.key, tickSize: feed["tick_size"]?.number ?? 0, lotSize: feed["lot_size"]?.number ?? 0))
+                symbol: feed["symbol"]?.string ?? member.key, labels: CSVBarReader.Labels(rawValue: feed["timestamps"]?.string ?? "open") ?? .open,
+                period: feed["period"]?.string.flatMap(duration), tickSize: feed["tick_size"]?.number ?? 0, lotSize: feed["lot_size"]?.number ?? 1))
         }
         for member in root["nodes"]?.members ?? [] where checkName(member, "node") {
             let node = member.value
@@ -102,6 +103,20 @@ public enum GraphReader {
 
     private static func strings(_ value: ValueNode?) -> [Located<String>] {
         (value?.array ?? []).compactMap { item in item.string.map { Located($0, at: item.location) } }
+    }
+
+    /// Nanoseconds in a duration such as 90s, 15m, 1h, 1d or 1w.
+    static func duration(_ text: String) -> Int64? {
+        guard let unit = text.last, let count = Int64(text.dropLast()) else { return nil }
+        let second: Int64 = 1_000_000_000
+        switch unit {
+        case "s": return count * second
+        case "m": return count * 60 * second
+        case "h": return count * 3600 * second
+        case "d": return count * 86_400 * second
+        case "w": return count * 7 * 86_400 * second
+        default: return nil
+        }
     }
 
     static func isValidName(_ name: String) -> Bool {

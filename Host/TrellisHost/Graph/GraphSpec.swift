@@ -39,6 +39,9 @@ public struct GraphSpec: Sendable {
         public var source: String
         public var path: Located<String>
         public var symbol: String
+        public var labels: CSVBarReader.Labels
+        /// Bar length in ns, or nil to infer it.
+        public var period: Int64?
         public var tickSize: Double
         public var lotSize: Double
     }

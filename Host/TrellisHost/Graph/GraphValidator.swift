@@ -22,6 +22,9 @@ public struct GraphValidator {
             if let error { validator.error(at: entry.location, error.description) }
         }
         let graph = validator.run()
+        for plugin in graph.usedPlugins {
+            if let warning = plugin.exportWarning { validator.diagnostics.append(Diagnostic(.warning, file: spec.file, at: nil, warning)) }
+        }
         return (validator.diagnostics.hasErrors ? nil : graph, validator.diagnostics)
     }
 

@@ -12,8 +12,23 @@ public struct LoadedPlugin: @unchecked Sendable {
     public let abiMajor: Int
     public let abiMinor: Int
     public let nodeTypes: [NodeType]
+    /// C symbols the library exports besides its entry (should be none; see `ELFExports`).
+    public private(set) var otherExports: [String] = []
     /// The plugin's descriptor: static data of a library that is never unloaded.
     public let descriptor: UnsafePointer<trellis_plugin>
+
+    func with(otherExports: [String]) -> LoadedPlugin {
+        var copy = self
+        copy.otherExports = otherExports
+        return copy
+    }
+
+    /// A warning about the library's extra exports, or nil when it exports only its entry.
+    public var exportWarning: String? {
+        guard !otherExports.isEmpty else { return nil }
+        let names = otherExports.prefix(5).joined(separator: ", ") + (otherExports.count > 5 ? ", ..." : "")
+        return "plugin '\(id)' (\(path)) exports \(otherExports.count) C symbol(s) besides its entry: \(names); build it with -fvisibility=hidden (or make them static), or a call to one of them can reach another library's function of the same name"
+    }
 
     /// The library file's name, e.g. "libTrellisSMACross.so".
     public var fileName: String { path.split(separator: "/").last.map(String.init) ?? path }

@@ -7,6 +7,8 @@ public struct PluginCatalog: Sendable {
     /// Libraries in search directories that failed to load. They are skipped, and named when a
     /// node type cannot be found.
     public private(set) var skipped: [PluginLoadError] = []
+    /// Libraries left out because a plugin with the same id was found first.
+    public private(set) var shadowed: [LoadedPlugin] = []
 
     public init() {}
 
@@ -64,7 +66,10 @@ public struct PluginCatalog: Sendable {
 
     /// Adds a plugin unless one with the same id is already there (the first found wins).
     public mutating func add(_ plugin: LoadedPlugin) {
-        guard !plugins.contains(where: { $0.id == plugin.id }) else { return }
+        if let first = plugins.first(where: { $0.id == plugin.id }) {
+            if first.path != plugin.path { shadowed.append(plugin) }
+            return
+        }
         plugins.append(plugin)
     }
 

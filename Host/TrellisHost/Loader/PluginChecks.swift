@@ -1,4 +1,5 @@
 import CTrellis
+import Foundation
 
 /// Checks a plugin's factories and methods tables before anything uses them.
 enum PluginChecks {
@@ -61,7 +62,11 @@ enum PluginChecks {
         let trimmed = text.trimmingPrefix(while: \.isWhitespace)
         if trimmed.isEmpty { return JSONSchema(ValueNode(.object([.init(key: "type", value: ValueNode(.string("object")))]))) }
         let (root, problems) = YAMLReader.read(text, file: source)
-        if let problem = problems.first { throw failure(.invalidFactory, "node type '\(type)': its parameter schema is not valid JSON: \(problem)") }
+        if let problem = problems.first {
+            let place = problem.location.map { " at line \($0.line), column \($0.column)" } ?? ""
+            let detail = problem.message.replacingOccurrences(of: "YAML syntax: ", with: "")
+            throw failure(.invalidFactory, "node type '\(type)': its parameter schema is not valid JSON\(place): \(detail); check the quotes, commas and braces of the schema string")
+        }
         guard let root, root.members != nil else {
             throw failure(.invalidFactory, "node type '\(type)': its parameter schema must be a JSON object")
         }

@@ -54,11 +54,14 @@ public enum PluginLoader {
             let detail = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
             throw PluginLoadError(.notSharedLibrary, path: path, "dlopen failed: \(detail)")
         }
+        let exports = ELFExports.names(inFile: path) ?? []
         guard let symbol = dlsym(handle, TRELLIS_ENTRY_SYMBOL) else {
-            throw PluginLoadError(.noEntrySymbol, path: path, "no entry point '\(TRELLIS_ENTRY_SYMBOL)'; export it with TRELLIS_EXPORT in C, #[no_mangle] in Rust or @c(trellis_plugin_entry) in Swift")
+            let found = exports.isEmpty ? "it exports no C function" : "it exports \(exports.prefix(5).joined(separator: ", "))\(exports.count > 5 ? ", ..." : "")"
+            throw PluginLoadError(.noEntrySymbol, path: path, "no entry point '\(TRELLIS_ENTRY_SYMBOL)' (\(found)); export it with TRELLIS_EXPORT in C, #[no_mangle] in Rust or @c(trellis_plugin_entry) in Swift")
         }
         let entry = unsafeBitCast(symbol, to: trellis_plugin_entry_fn.self)
-        return try describe(entry, path: path, sha256: FileDigest.sha256(ofFile: path) ?? "")
+        let plugin = try describe(entry, path: path, sha256: FileDigest.sha256(ofFile: path) ?? "")
+        return plugin.with(otherExports: exports.filter { $0 != TRELLIS_ENTRY_SYMBOL })
     }
 
     /// Negotiates with `entry` and checks every factory.

@@ -6,6 +6,8 @@ import Logging
 /// created. `run()` replays the data once; a prepared backtest is used once.
 public final class Backtest {
     public let graph: ResolvedGraph
+    /// Problems found while preparing that do not stop the run.
+    public let warnings: [Diagnostic]
     let tape: MarketTape
     let instruments: InstrumentTable
     let engine: Engine
@@ -47,11 +49,12 @@ public final class Backtest {
         let engine = Engine(graph: graph, tape: tape, instruments: instruments, logger: options.logger)
         let createProblems = engine.createNodes()
         guard createProblems.isEmpty else { throw DiagnosticsError(createProblems) }
-        return Backtest(graph: graph, tape: tape, instruments: instruments, engine: engine)
+        return Backtest(graph: graph, warnings: problems.filter { $0.severity == .warning }, tape: tape, instruments: instruments, engine: engine)
     }
 
-    private init(graph: ResolvedGraph, tape: MarketTape, instruments: InstrumentTable, engine: Engine) {
+    private init(graph: ResolvedGraph, warnings: [Diagnostic], tape: MarketTape, instruments: InstrumentTable, engine: Engine) {
         self.graph = graph
+        self.warnings = warnings
         self.tape = tape
         self.instruments = instruments
         self.engine = engine
@@ -69,7 +72,7 @@ public final class Backtest {
         for (index, feed) in graph.spec.feeds.enumerated() {
             let instrument = instruments.add(symbol: feed.symbol, tickSize: feed.tickSize, lotSize: feed.lotSize, currency: graph.spec.venue.currency)
             let path = graph.spec.resolve(feed.path.value)
-            switch CSVBarReader.read(path: path, name: feed.path.value, source: UInt32(index + 1), instrument: instrument) {
+            switch CSVBarReader.read(path: path, name: feed.path.value, source: UInt32(index + 1), instrument: instrument, labels: feed.labels, period: feed.period) {
             case .success(let tape): tapes.append(tape)
             case .failure(let error): problems += error.diagnostics
             }
@@ -101,15 +104,24 @@ public final class Backtest {
         for id in 1...max(1, instruments.count) where id <= instruments.count {
             lastPrices[instruments.symbol(UInt32(id))] = venue.lastPrice[id]
         }
-        let warnings = engine.ordersHeldByRiskNodes.sorted { $0.key < $1.key }.map { name, count in
-            "risk node '\(name)' neither passed on nor denied \(count) order(s)"
+        var warnings = engine.ordersHeldByRiskNodes.sorted { $0.key < $1.key }.map { name, count in
+            "risk node '\(name)' neither approved nor denied \(count) order(s)"
+        }
+        for (index, node) in graph.nodes.enumerated() where engine.slots[index].failures > 0 {
+            warnings.append("node '\(node.name)' had \(engine.slots[index].failures) problem(s): refused events or callbacks that returned an error (the log shows the first \(Engine.loggedProblems))")
         }
         return RunResult(
             graphFile: graph.spec.file, startingCash: graph.spec.venue.cash, finalEquity: venue.equity, currency: graph.spec.venue.currency,
             trades: venue.trades.closed, openTrades: venue.trades.openTrades, lastPrices: lastPrices,
             fingerprint: engine.fingerprint.hex(), orderUpdates: engine.fingerprint.orderUpdates, fills: engine.fingerprint.fills,
-            events: tape.count, firstTime: tape.count > 0 ? tape.timestamp(0) : 0, lastTime: tape.count > 0 ? tape.timestamp(tape.count - 1) : 0,
+            events: tape.count, firstTime: openTime(0), lastTime: openTime(tape.count - 1),
             equityTimes: venue.equityTimes, equityValues: venue.equityValues, nodes: nodeReports(), warnings: warnings, loopSeconds: loopSeconds)
+    }
+
+    /// When the market event in slot `index` began: a bar's open, or the event's time.
+    private func openTime(_ index: Int) -> Int64 {
+        guard index >= 0, index < tape.count else { return 0 }
+        return tape.bar(index).map { $0.header.ts_ns - $0.period_ns } ?? tape.timestamp(index)
     }
 
     private func nodeReports() -> [RunResult.NodeReport] {

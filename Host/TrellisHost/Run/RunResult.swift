@@ -13,7 +13,7 @@ public struct RunResult: Sendable, Codable {
     public var fingerprint: String
     public var orderUpdates: Int
     public var fills: Int
-    /// Market events replayed, and the first and last timestamps.
+    /// Market events replayed, and when the first and the last began (a bar's open time).
     public var events: Int
     public var firstTime: Int64
     public var lastTime: Int64

@@ -19,11 +19,20 @@ extension String {
     }
 }
 
-/// Writes `text` NUL-terminated into a fixed C char array (a tuple), cut to fit.
+/// Writes `text` NUL-terminated into a fixed C char array (a tuple), cut at a character boundary
+/// to fit.
 func writeFixed<T>(_ text: String, into field: inout T) {
     withUnsafeMutableBytes(of: &field) { buffer in
         buffer.initializeMemory(as: UInt8.self, repeating: 0)
-        for (index, byte) in text.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+        var length = 0
+        for scalar in text.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
+            guard length + bytes.count <= buffer.count - 1 else { break }
+            for byte in bytes {
+                buffer[length] = byte
+                length += 1
+            }
+        }
     }
 }
 

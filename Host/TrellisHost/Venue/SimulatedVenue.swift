@@ -3,7 +3,8 @@ import CTrellis
 /// The venue of backtests: fills order intents against the market data the engine replays, and
 /// keeps the account (cash, positions, commission) and one sub-ledger per originating node.
 ///
-/// Semantics (docs/venue.md): a market order fills at the open of the next bar of its instrument;
+/// Semantics (docs/venue.md): a market order fills at the open of the next bar of its instrument
+/// (stamped with that bar's open time);
 /// commission is a fraction of each fill's notional; an order sized by equity or notional is
 /// sized at its fill price, in whole lots; an order the account cannot pay for is rejected.
 final class SimulatedVenue {
@@ -118,12 +119,12 @@ final class SimulatedVenue {
     /// Takes an order intent that reached the venue: accepts it (it then waits for the next bar)
     /// or rejects it with the reason.
     func submit(_ order: trellis_order, now: Int64, emit: Sink) {
-        if let reason = rejection(of: order) {
-            emitUpdate(for: order, status: TRELLIS_ORDER_REJECTED, filled: 0, average: 0, reason: reason, now: now, emit: emit)
+        if let (code, reason) = rejection(of: order) {
+            emitUpdate(for: order, status: TRELLIS_ORDER_REJECTED, code: code, reason: reason, now: now, emit: emit)
             return
         }
         let venueOrder = VenueOrder(intent: order, submittedAt: now)
-        emitUpdate(for: order, status: TRELLIS_ORDER_ACCEPTED, filled: 0, average: 0, reason: "", now: now, emit: emit)
+        emitUpdate(for: order, status: TRELLIS_ORDER_ACCEPTED, now: now, emit: emit)
         waiting.append(venueOrder)
         waitingCount[Int(order.header.instrument)] += 1
     }
@@ -131,31 +132,39 @@ final class SimulatedVenue {
     /// Cancels node `origin`'s waiting order `orderID`.
     func cancel(_ intent: trellis_order, now: Int64, emit: Sink) {
         guard let index = waiting.firstIndex(where: { $0.intent.origin == intent.origin && $0.intent.order_id == intent.order_id }) else {
-            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, filled: 0, average: 0, reason: "cancel: no open order \(intent.order_id)", now: now, emit: emit)
+            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_INVALID, reason: "cancel: no open order \(intent.order_id)", now: now, emit: emit)
             return
         }
         let order = waiting.remove(at: index)
         waitingCount[Int(order.intent.header.instrument)] -= 1
-        emitUpdate(for: order.intent, status: TRELLIS_ORDER_CANCELED, filled: 0, average: 0, reason: "canceled by its node", now: now, emit: emit)
+        emitUpdate(for: order.intent, status: TRELLIS_ORDER_CANCELED, code: TRELLIS_REASON_CANCELED, reason: "canceled by its node", now: now, emit: emit)
     }
 
     /// Ends the run: orders still waiting expire, as no bar is left to fill them.
     func finish(now: Int64, emit: Sink) {
         for order in waiting {
-            emitUpdate(for: order.intent, status: TRELLIS_ORDER_EXPIRED, filled: 0, average: 0, reason: "the data ended before a bar could fill it", now: now, emit: emit)
+            emitUpdate(for: order.intent, status: TRELLIS_ORDER_EXPIRED, code: TRELLIS_REASON_DATA_ENDED, reason: "the data ended before a bar could fill it", now: now, emit: emit)
         }
         waiting.removeAll()
         for index in 0...instruments.count { waitingCount[index] = 0 }
     }
 
-    private func rejection(of order: trellis_order) -> String? {
-        guard order.header.instrument >= 1, Int(order.header.instrument) <= instruments.count else { return "unknown instrument \(order.header.instrument)" }
-        guard order.side == TRELLIS_SIDE_BUY || order.side == TRELLIS_SIDE_SELL else { return "side must be TRELLIS_SIDE_BUY or TRELLIS_SIDE_SELL, not \(order.side)" }
-        guard order.order_type == TRELLIS_ORDER_MARKET else { return "the simulated venue takes market orders only in this version" }
+    /// Why the venue refuses `order` on arrival (reason code and text), or nil. The engine has
+    /// already refused values it does not know.
+    private func rejection(of order: trellis_order) -> (Int32, String)? {
+        guard order.header.instrument >= 1, Int(order.header.instrument) <= instruments.count else {
+            return (TRELLIS_REASON_INVALID, "unknown instrument \(order.header.instrument)")
+        }
+        guard order.order_type == TRELLIS_ORDER_MARKET else {
+            return (TRELLIS_REASON_UNSUPPORTED, "the simulated venue takes market orders only in this version")
+        }
         let closes = order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
-        guard closes || (order.quantity.isFinite && order.quantity > 0) else { return "quantity must be positive, not \(order.quantity)" }
-        if order.size_mode == TRELLIS_SIZE_EQUITY, !closes, order.quantity > 1 { return "an equity-sized order takes a fraction in (0, 1], not \(order.quantity)" }
-        guard (TRELLIS_SIZE_UNITS...TRELLIS_SIZE_NOTIONAL).contains(order.size_mode) else { return "unknown size mode \(order.size_mode)" }
+        guard closes || (order.quantity.isFinite && order.quantity > 0) else {
+            return (TRELLIS_REASON_INVALID, "quantity must be positive, not \(order.quantity)")
+        }
+        if order.size_mode == TRELLIS_SIZE_EQUITY, !closes, order.quantity > 1 {
+            return (TRELLIS_REASON_INVALID, "an equity-sized order takes a fraction in (0, 1], not \(order.quantity)")
+        }
         return nil
     }
 
@@ -168,7 +177,7 @@ final class SimulatedVenue {
             }
             let order = waiting.remove(at: index)
             waitingCount[Int(instrument)] -= 1
-            execute(order, price: bar.open, time: bar.header.ts_ns, emit: emit)
+            execute(order, price: bar.open, time: bar.header.ts_ns - bar.period_ns, emit: emit)
         }
     }
 
@@ -179,10 +188,11 @@ final class SimulatedVenue {
         let side = Double(intent.side)
         let lot = instruments.lotSize(intent.header.instrument)
         let held = nodeHoldings[Int(intent.origin)][instrument].quantity
+        let reduces = held != 0 && (held > 0) != (side > 0)
         var quantity: Double
         if intent.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0 {
-            guard held != 0, (held > 0) != (side > 0) else {
-                emitUpdate(for: intent, status: TRELLIS_ORDER_CANCELED, filled: 0, average: 0, reason: "no position to close", now: time, emit: emit)
+            guard reduces else {
+                emitUpdate(for: intent, status: TRELLIS_ORDER_CANCELED, code: TRELLIS_REASON_NO_POSITION, reason: "no position to close", now: time, emit: emit)
                 return
             }
             quantity = abs(held)
@@ -193,13 +203,21 @@ final class SimulatedVenue {
             default: quantity = wholeLots(intent.quantity, lot: lot, tolerance: 1e-9)
             }
         }
+        if intent.order_flags & UInt32(TRELLIS_ORDER_FLAG_REDUCE_ONLY) != 0 {
+            guard reduces else {
+                let reason = held == 0 ? "reduce-only: no position to reduce" : "reduce-only: it would increase the position"
+                emitUpdate(for: intent, status: TRELLIS_ORDER_CANCELED, code: TRELLIS_REASON_NO_POSITION, reason: reason, now: time, emit: emit)
+                return
+            }
+            quantity = min(quantity, abs(held))
+        }
         guard quantity > 0 else {
-            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, filled: 0, average: 0, reason: "the order sizes to zero lots at \(price)", now: time, emit: emit)
+            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_ZERO_SIZE, reason: "the order sizes to zero lots at \(price)", now: time, emit: emit)
             return
         }
         let fee = quantity * price * settings.commission
         if let reason = unaffordable(instrument: instrument, signedQuantity: side * quantity, price: price, fee: fee) {
-            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, filled: 0, average: 0, reason: reason, now: time, emit: emit)
+            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_INSUFFICIENT_FUNDS, reason: reason, now: time, emit: emit)
             return
         }
         applyFill(intent, quantity: quantity, price: price, fee: fee, time: time, emit: emit)
@@ -247,10 +265,13 @@ final class SimulatedVenue {
         fill.commission = fee
         fill.position = nodeHoldings[Int(intent.origin)][instrument].quantity
         withUnsafePointer(to: fill) { emit(UnsafeRawPointer($0), MemoryLayout<trellis_fill>.size) }
-        emitUpdate(for: intent, status: TRELLIS_ORDER_FILLED, filled: quantity, average: price, reason: "", now: time, emit: emit)
+        emitUpdate(for: intent, status: TRELLIS_ORDER_FILLED, filled: quantity, average: price, now: time, emit: emit)
     }
 
-    private func emitUpdate(for intent: trellis_order, status: Int32, filled: Double, average: Double, reason: String, now: Int64, emit: Sink) {
+    private func emitUpdate(
+        for intent: trellis_order, status: Int32, filled: Double = 0, average: Double = 0, code: Int32 = TRELLIS_REASON_NONE,
+        reason: String = "", now: Int64, emit: Sink
+    ) {
         var update = trellis_order_update()
         update.header = trellis_event_header(size: UInt32(MemoryLayout<trellis_order_update>.size), type: UInt16(TRELLIS_EVENT_ORDER_UPDATE), flags: 0, ts_ns: now, instrument: intent.header.instrument, source: 0)
         update.order_id = intent.order_id
@@ -260,6 +281,7 @@ final class SimulatedVenue {
         update.quantity = filled > 0 ? filled : statedQuantity(intent)
         update.filled_quantity = filled
         update.average_price = average
+        update.reason_code = code
         writeFixed(reason, into: &update.reason)
         withUnsafePointer(to: update) { emit(UnsafeRawPointer($0), MemoryLayout<trellis_order_update>.size) }
     }

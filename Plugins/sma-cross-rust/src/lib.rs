@@ -169,7 +169,7 @@ impl Node for SmaCross {
 
     fn on_event(&mut self, event: Event) {
         if let Some(bar) = event.bar() {
-            self.on_bar(bar);
+            self.on_bar(&bar);
         } else if let Some(fill) = event.fill() {
             if fill.header.instrument == self.instrument {
                 self.position = fill.position;

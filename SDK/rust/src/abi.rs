@@ -53,7 +53,46 @@ pub const TRELLIS_SIZE_NOTIONAL: i32 = 2;
 pub const TRELLIS_ORDER_FLAG_REDUCE_ONLY: u32 = 1;
 pub const TRELLIS_ORDER_FLAG_CLOSE_POSITION: u32 = 2;
 
+pub const TRELLIS_TIF_GTC: i32 = 0;
+pub const TRELLIS_TIF_IOC: i32 = 1;
+pub const TRELLIS_TIF_FOK: i32 = 2;
+pub const TRELLIS_TIF_DAY: i32 = 3;
+
+pub const TRELLIS_ORDER_SUBMITTED: i32 = 1;
+pub const TRELLIS_ORDER_ACCEPTED: i32 = 2;
+pub const TRELLIS_ORDER_PARTIALLY_FILLED: i32 = 3;
+pub const TRELLIS_ORDER_FILLED: i32 = 4;
+pub const TRELLIS_ORDER_CANCELED: i32 = 5;
+pub const TRELLIS_ORDER_REJECTED: i32 = 6;
+pub const TRELLIS_ORDER_EXPIRED: i32 = 7;
+pub const TRELLIS_ORDER_DENIED: i32 = 8;
+
+pub const TRELLIS_REASON_NONE: i32 = 0;
+pub const TRELLIS_REASON_INVALID: i32 = 1;
+pub const TRELLIS_REASON_UNSUPPORTED: i32 = 2;
+pub const TRELLIS_REASON_INSUFFICIENT_FUNDS: i32 = 3;
+pub const TRELLIS_REASON_ZERO_SIZE: i32 = 4;
+pub const TRELLIS_REASON_NO_POSITION: i32 = 5;
+pub const TRELLIS_REASON_DUPLICATE_ID: i32 = 6;
+pub const TRELLIS_REASON_RISK: i32 = 7;
+pub const TRELLIS_REASON_LIMIT: i32 = 8;
+pub const TRELLIS_REASON_CANCELED: i32 = 9;
+pub const TRELLIS_REASON_DATA_ENDED: i32 = 10;
+pub const TRELLIS_REASON_EXPIRED: i32 = 11;
+pub const TRELLIS_REASON_VENUE: i32 = 12;
+
+pub const TRELLIS_LOG_TRACE: i32 = 0;
+pub const TRELLIS_LOG_DEBUG: i32 = 1;
 pub const TRELLIS_LOG_INFO: i32 = 2;
+pub const TRELLIS_LOG_WARNING: i32 = 3;
+pub const TRELLIS_LOG_ERROR: i32 = 4;
+
+pub const TRELLIS_LABEL_MAX: usize = 31;
+pub const TRELLIS_REASON_MAX: usize = 95;
+pub const TRELLIS_EVENT_MAX_SIZE: u32 = 65536;
+
+pub const TRELLIS_EXT_TIMER: &str = "trellis.timer/1";
+pub const TRELLIS_EXT_RISK: &str = "trellis.risk/1";
 pub const TRELLIS_EXT_NODE_WARMUP: &str = "trellis.node.warmup/1";
 
 #[repr(C)]
@@ -88,6 +127,36 @@ pub struct trellis_bar {
 
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
+pub struct trellis_trade {
+    pub header: trellis_event_header,
+    pub price: f64,
+    pub quantity: f64,
+    pub aggressor: i32,
+    pub _reserved: u32,
+    pub trade_id: u64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_quote {
+    pub header: trellis_event_header,
+    pub bid: f64,
+    pub ask: f64,
+    pub bid_size: f64,
+    pub ask_size: f64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_signal {
+    pub header: trellis_event_header,
+    pub label: [u8; TRELLIS_LABEL_MAX + 1],
+    pub value: f64,
+    pub confidence: f64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
 pub struct trellis_order {
     pub header: trellis_event_header,
     pub order_id: u64,
@@ -118,6 +187,82 @@ pub struct trellis_fill {
 }
 
 #[repr(C)]
+#[derive(Clone, Copy)]
+pub struct trellis_order_update {
+    pub header: trellis_event_header,
+    pub order_id: u64,
+    pub origin: u32,
+    pub status: i32,
+    pub side: i32,
+    pub reporter: u32,
+    pub quantity: f64,
+    pub filled_quantity: f64,
+    pub average_price: f64,
+    pub reason_code: i32,
+    pub venue_code: i32,
+    pub reason: [u8; TRELLIS_REASON_MAX + 1],
+}
+
+impl Default for trellis_order_update {
+    fn default() -> Self {
+        // All fields are plain numbers and bytes: all-zero is a valid value.
+        unsafe { core::mem::zeroed() }
+    }
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_position {
+    pub header: trellis_event_header,
+    pub quantity: f64,
+    pub average_price: f64,
+    pub realized_pnl: f64,
+    pub unrealized_pnl: f64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_account {
+    pub header: trellis_event_header,
+    pub cash: f64,
+    pub equity: f64,
+    pub realized_pnl: f64,
+    pub commission: f64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_timer {
+    pub header: trellis_event_header,
+    pub timer_id: u64,
+    pub scheduled_ns: i64,
+}
+
+/// A custom event; `length` payload bytes follow it.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_custom {
+    pub header: trellis_event_header,
+    pub custom_type: u32,
+    pub length: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct trellis_instrument {
+    pub struct_size: u32,
+    pub id: u32,
+    pub symbol: trellis_str,
+    pub venue: trellis_str,
+    pub currency: trellis_str,
+    pub tick_size: f64,
+    pub lot_size: f64,
+    pub min_quantity: f64,
+    pub min_notional: f64,
+    pub multiplier: f64,
+}
+
+#[repr(C)]
 pub struct trellis_host {
     pub struct_size: u32,
     pub abi_major: u16,
@@ -127,7 +272,7 @@ pub struct trellis_host {
     pub log: Option<unsafe extern "C" fn(*mut c_void, i32, trellis_str)>,
     pub now_ns: Option<unsafe extern "C" fn(*mut c_void) -> i64>,
     pub instrument_count: Option<unsafe extern "C" fn(*mut c_void) -> u32>,
-    pub instrument: Option<unsafe extern "C" fn(*mut c_void, u32, *mut c_void) -> trellis_status>,
+    pub instrument: Option<unsafe extern "C" fn(*mut c_void, u32, *mut trellis_instrument) -> trellis_status>,
     pub find_instrument: Option<unsafe extern "C" fn(*mut c_void, trellis_str, *mut u32) -> trellis_status>,
     pub get_extension: Option<unsafe extern "C" fn(*mut c_void, trellis_str) -> *const c_void>,
 }
@@ -136,12 +281,12 @@ pub struct trellis_host {
 pub struct trellis_params {
     pub struct_size: u32,
     pub _reserved: u32,
-    pub ctx: *const c_void,
+    pub ctx: *mut c_void,
     pub json: trellis_str,
-    pub get_number: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut f64) -> trellis_status>,
-    pub get_integer: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut i64) -> trellis_status>,
-    pub get_bool: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut i32) -> trellis_status>,
-    pub get_string: Option<unsafe extern "C" fn(*const c_void, trellis_str, *mut trellis_str) -> trellis_status>,
+    pub get_number: Option<unsafe extern "C" fn(*mut c_void, trellis_str, *mut f64) -> trellis_status>,
+    pub get_integer: Option<unsafe extern "C" fn(*mut c_void, trellis_str, *mut i64) -> trellis_status>,
+    pub get_bool: Option<unsafe extern "C" fn(*mut c_void, trellis_str, *mut i32) -> trellis_status>,
+    pub get_string: Option<unsafe extern "C" fn(*mut c_void, trellis_str, *mut trellis_str) -> trellis_status>,
 }
 
 #[repr(C)]
@@ -204,6 +349,22 @@ pub struct trellis_plugin {
 }
 
 #[repr(C)]
+pub struct trellis_timer_ext {
+    pub struct_size: u32,
+    pub _reserved: u32,
+    pub schedule: Option<unsafe extern "C" fn(*mut c_void, i64, u64) -> trellis_status>,
+    pub cancel: Option<unsafe extern "C" fn(*mut c_void, u64) -> trellis_status>,
+}
+
+#[repr(C)]
+pub struct trellis_risk_ext {
+    pub struct_size: u32,
+    pub _reserved: u32,
+    pub approve: Option<unsafe extern "C" fn(*mut c_void, u32, u64, f64, i32) -> trellis_status>,
+    pub deny: Option<unsafe extern "C" fn(*mut c_void, u32, u64, i32, trellis_str) -> trellis_status>,
+}
+
+#[repr(C)]
 pub struct trellis_node_warmup_ext {
     pub struct_size: u32,
     pub _reserved: u32,
@@ -217,26 +378,61 @@ unsafe impl Sync for trellis_node_factory {}
 unsafe impl Sync for trellis_node_methods {}
 unsafe impl Sync for trellis_node_warmup_ext {}
 
-// The layout is the ABI: these must match the _Static_asserts of CTrellis.h.
+// The layout is the ABI: these match every _Static_assert of CTrellis.h.
 const _: () = {
     assert!(size_of::<trellis_event_header>() == 24);
+    assert!(offset_of!(trellis_event_header, ts_ns) == 8);
+    assert!(offset_of!(trellis_event_header, instrument) == 16);
+    assert!(offset_of!(trellis_event_header, source) == 20);
     assert!(size_of::<trellis_bar>() == 72);
+    assert!(offset_of!(trellis_bar, open) == 32);
     assert!(offset_of!(trellis_bar, close) == 56);
+    assert!(size_of::<trellis_trade>() == 56);
+    assert!(size_of::<trellis_quote>() == 56);
+    assert!(size_of::<trellis_signal>() == 72);
+    assert!(offset_of!(trellis_signal, value) == 56);
     assert!(size_of::<trellis_order>() == 88);
+    assert!(offset_of!(trellis_order, origin) == 32);
     assert!(offset_of!(trellis_order, quantity) == 64);
+    assert!(size_of::<trellis_order_update>() == 176);
+    assert!(offset_of!(trellis_order_update, reason_code) == 72);
+    assert!(offset_of!(trellis_order_update, reason) == 80);
     assert!(size_of::<trellis_fill>() == 72);
     assert!(offset_of!(trellis_fill, price) == 48);
+    assert!(size_of::<trellis_position>() == 56);
+    assert!(size_of::<trellis_account>() == 56);
+    assert!(size_of::<trellis_timer>() == 40);
+    assert!(size_of::<trellis_custom>() == 32);
+    assert!(size_of::<trellis_instrument>() == 96);
     assert!(size_of::<trellis_host>() == 72);
+    assert!(offset_of!(trellis_host, emit) == 16);
     assert!(offset_of!(trellis_host, get_extension) == 64);
     assert!(size_of::<trellis_params>() == 64);
     assert!(size_of::<trellis_create_args>() == 56);
     assert!(size_of::<trellis_node_methods>() == 48);
+    assert!(offset_of!(trellis_node_methods, on_event) == 16);
     assert!(size_of::<trellis_node_factory>() == 88);
     assert!(offset_of!(trellis_node_factory, create) == 72);
     assert!(size_of::<trellis_loader_info>() == 48);
     assert!(size_of::<trellis_plugin>() == 72);
+    assert!(offset_of!(trellis_plugin, abi_major) == 4);
+    assert!(offset_of!(trellis_plugin, get_factory) == 64);
+    assert!(size_of::<trellis_timer_ext>() == 24);
     assert!(size_of::<trellis_node_warmup_ext>() == 16);
+    assert!(size_of::<trellis_risk_ext>() == 24);
 };
+
+/// The bytes of a borrowed `trellis_str`; `ptr` may be NULL when `len` is 0.
+///
+/// # Safety
+/// `text` must point at `len` readable bytes for the lifetime `'a`.
+pub unsafe fn str_bytes<'a>(text: trellis_str) -> &'a [u8] {
+    if text.ptr.is_null() || text.len == 0 {
+        &[]
+    } else {
+        core::slice::from_raw_parts(text.ptr as *const u8, text.len as usize)
+    }
+}
 
 /// A `trellis_str` for a static string, usable in constants.
 pub const fn static_str(text: &'static str) -> trellis_str {

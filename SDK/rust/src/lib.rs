@@ -52,6 +52,24 @@ impl Host {
     pub fn now(&self) -> i64 {
         unsafe { (*self.table).now_ns.map_or(0, |now| now((*self.table).ctx)) }
     }
+
+    /// The host extension `id`, or NULL when the host does not offer it.
+    pub fn extension(&self, id: &str) -> *const c_void {
+        unsafe {
+            let table = &*self.table;
+            let fits = table.struct_size as usize >= core::mem::offset_of!(trellis_host, get_extension) + core::mem::size_of::<usize>();
+            match table.get_extension {
+                Some(get) if fits => get(table.ctx, trellis_str { ptr: id.as_ptr() as *const c_char, len: id.len() as u64 }),
+                _ => core::ptr::null(),
+            }
+        }
+    }
+
+    /// The host's risk verdicts, or None when it offers none. Ask once, in `create`.
+    pub fn risk(&self) -> Option<Risk> {
+        let ext = self.extension(TRELLIS_EXT_RISK) as *const trellis_risk_ext;
+        (!ext.is_null()).then(|| Risk { ext, ctx: unsafe { (*self.table).ctx } })
+    }
 }
 
 /// A node's parameters, checked by the host against the node's schema, defaults filled in.
@@ -88,8 +106,7 @@ impl Params {
         if status != TRELLIS_OK {
             return Err(format!("parameter '{name}' is missing or not a string"));
         }
-        let bytes = unsafe { core::slice::from_raw_parts(value.ptr as *const u8, value.len as usize) };
-        Ok(String::from_utf8_lossy(bytes).into_owned())
+        Ok(String::from_utf8_lossy(unsafe { str_bytes(value) }).into_owned())
     }
 }
 
@@ -103,12 +120,45 @@ impl<'a> Event<'a> {
         self.header
     }
 
-    pub fn bar(&self) -> Option<&'a trellis_bar> {
-        (self.header.r#type == TRELLIS_EVENT_BAR).then(|| unsafe { &*(self.header as *const _ as *const trellis_bar) })
+    /// The record as `T` when it has type `kind`: a copy, with fields the record is too short to
+    /// hold (fields of a later ABI version than its sender's) read as zero.
+    fn record<T: Copy + Default>(&self, kind: u16) -> Option<T> {
+        if self.header.r#type != kind {
+            return None;
+        }
+        let mut out = T::default();
+        let size = (self.header.size as usize).min(core::mem::size_of::<T>());
+        unsafe { core::ptr::copy_nonoverlapping(self.header as *const _ as *const u8, &mut out as *mut T as *mut u8, size) };
+        Some(out)
     }
 
-    pub fn fill(&self) -> Option<&'a trellis_fill> {
-        (self.header.r#type == TRELLIS_EVENT_FILL).then(|| unsafe { &*(self.header as *const _ as *const trellis_fill) })
+    pub fn bar(&self) -> Option<trellis_bar> { self.record(TRELLIS_EVENT_BAR) }
+    pub fn trade(&self) -> Option<trellis_trade> { self.record(TRELLIS_EVENT_TRADE) }
+    pub fn quote(&self) -> Option<trellis_quote> { self.record(TRELLIS_EVENT_QUOTE) }
+    pub fn signal(&self) -> Option<trellis_signal> { self.record(TRELLIS_EVENT_SIGNAL) }
+    pub fn order(&self) -> Option<trellis_order> { self.record(TRELLIS_EVENT_ORDER) }
+    pub fn order_update(&self) -> Option<trellis_order_update> { self.record(TRELLIS_EVENT_ORDER_UPDATE) }
+    pub fn fill(&self) -> Option<trellis_fill> { self.record(TRELLIS_EVENT_FILL) }
+    pub fn timer(&self) -> Option<trellis_timer> { self.record(TRELLIS_EVENT_TIMER) }
+}
+
+/// A risk node's verdicts on the order intents it receives (`trellis.risk/1`).
+#[derive(Clone, Copy)]
+pub struct Risk {
+    ext: *const trellis_risk_ext,
+    ctx: *mut c_void,
+}
+
+impl Risk {
+    /// Passes `order` on, sized `quantity` read by `size_mode`.
+    pub fn approve(&self, order: &trellis_order, quantity: f64, size_mode: i32) -> trellis_status {
+        unsafe { ((*self.ext).approve.unwrap())(self.ctx, order.origin, order.order_id, quantity, size_mode) }
+    }
+
+    /// Refuses `order` with a TRELLIS_REASON_* code and a reason for people.
+    pub fn deny(&self, order: &trellis_order, code: i32, reason: &str) -> trellis_status {
+        let text = trellis_str { ptr: reason.as_ptr() as *const c_char, len: reason.len() as u64 };
+        unsafe { ((*self.ext).deny.unwrap())(self.ctx, order.origin, order.order_id, code, text) }
     }
 }
 
@@ -216,7 +266,7 @@ unsafe extern "C" fn destroy<N: Node>(node: *mut c_void) {
 }
 
 unsafe extern "C" fn get_extension<N: Node>(node: *mut c_void, id: trellis_str) -> *const c_void {
-    let id = core::slice::from_raw_parts(id.ptr as *const u8, id.len as usize);
+    let id = str_bytes(id);
     if id == TRELLIS_EXT_NODE_WARMUP.as_bytes() && (*(node as *const N)).warmup_bars().is_some() {
         return &Methods::<N>::WARMUP as *const _ as *const c_void;
     }

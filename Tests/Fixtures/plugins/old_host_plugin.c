@@ -21,7 +21,15 @@ typedef struct node {
     int bars;
 } node;
 
-static void order(node *n, uint32_t instrument, int32_t side, uint32_t flags) {
+/* With OLD_HOST_EXPORT_HELPER the helper is not static: a careless build exports it. */
+#ifdef OLD_HOST_EXPORT_HELPER
+#define HELPER
+void send_order(node *n, uint32_t instrument, int32_t side, uint32_t flags);
+#else
+#define HELPER static
+#endif
+
+HELPER void send_order(node *n, uint32_t instrument, int32_t side, uint32_t flags) {
     trellis_order o;
     memset(&o, 0, sizeof o);
     o.header.size = sizeof o;
@@ -36,8 +44,8 @@ static void order(node *n, uint32_t instrument, int32_t side, uint32_t flags) {
 static trellis_status on_event(void *self, const trellis_event_header *event) {
     node *n = self;
     if (event->type != TRELLIS_EVENT_BAR) return TRELLIS_OK;
-    if (n->bars == 0) order(n, event->instrument, TRELLIS_SIDE_BUY, 0);
-    if (n->bars == 2) order(n, event->instrument, TRELLIS_SIDE_SELL, TRELLIS_ORDER_FLAG_CLOSE_POSITION);
+    if (n->bars == 0) send_order(n, event->instrument, TRELLIS_SIDE_BUY, 0);
+    if (n->bars == 2) send_order(n, event->instrument, TRELLIS_SIDE_SELL, TRELLIS_ORDER_FLAG_CLOSE_POSITION);
     n->bars++;
     return TRELLIS_OK;
 }

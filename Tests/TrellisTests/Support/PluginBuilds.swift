@@ -13,10 +13,11 @@ enum PluginBuilds {
 
     /// Compiles `source` (relative to the repository) into a shared library with gcc, with
     /// `defines` (-D) and the SDK header, or the header in `includeDirectory`.
-    static func c(_ source: String, defines: [String] = [], includeDirectory: String = "SDK/CTrellis/include") throws -> String {
-        let key = ([source, includeDirectory] + defines).joined(separator: " ")
+    /// With `hidden: false`, builds without -fvisibility=hidden, as a careless author might.
+    static func c(_ source: String, defines: [String] = [], includeDirectory: String = "SDK/CTrellis/include", hidden: Bool = true) throws -> String {
+        let key = ([source, includeDirectory, "\(hidden)"] + defines).joined(separator: " ")
         return try built(key) {
-            try compile(source, defines: defines, includeDirectory: includeDirectory)
+            try compile(source, defines: defines, includeDirectory: includeDirectory, hidden: hidden)
         }
     }
 
@@ -30,12 +31,12 @@ enum PluginBuilds {
         }
     }
 
-    private static func compile(_ source: String, defines: [String], includeDirectory: String) throws -> String {
+    private static func compile(_ source: String, defines: [String], includeDirectory: String, hidden: Bool) throws -> String {
         let name = "lib" + ([URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent] + defines).joined(separator: "_").lowercased() + ".so"
-        let output = directory + "/" + (includeDirectory == "SDK/CTrellis/include" ? "" : "frozen_") + name
+        let output = directory + "/" + (includeDirectory == "SDK/CTrellis/include" ? "" : "frozen_") + (hidden ? "" : "visible_") + name
         let result = try Shell.run(
-            ["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fPIC", "-shared", "-fvisibility=hidden",
-             "-I", Repository.path(includeDirectory)] + defines.map { "-D" + $0 } + ["-o", output, Repository.path(source), "-lm"])
+            ["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fPIC", "-shared"] + (hidden ? ["-fvisibility=hidden"] : [])
+                + ["-I", Repository.path(includeDirectory)] + defines.map { "-D" + $0 } + ["-o", output, Repository.path(source), "-lm"])
         guard result.status == 0 else { throw BuildFailure(description: "gcc failed for \(source): \(result.stderr)") }
         return output
     }

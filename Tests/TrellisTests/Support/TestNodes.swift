@@ -26,6 +26,8 @@ enum TestNodes {
         var reporter: UInt32 = 0
         var label = ""
         var scheduled: Int64 = 0
+        var reasonCode: Int32 = 0
+        var quantity = 0.0
     }
 
     struct Log: Sendable {
@@ -51,9 +53,10 @@ enum TestNodes {
     static func record(_ key: String, nodeID: UInt32, _ event: Event) {
         var received = Received(type: event.type, source: event.source, time: event.timestamp)
         if let fill = event.record(Fill.self) {
-            (received.origin, received.orderID) = (fill.origin, fill.order_id)
+            (received.origin, received.orderID, received.quantity) = (fill.origin, fill.order_id, fill.quantity)
         } else if let update = event.record(OrderUpdate.self) {
             (received.origin, received.orderID, received.status, received.reporter) = (update.origin, update.order_id, update.status, update.reporter)
+            (received.reasonCode, received.quantity) = (update.reason_code, update.quantity)
         } else if let order = event.record(Order.self) {
             (received.origin, received.orderID) = (order.origin, order.order_id)
         } else if let signal = event.record(Signal.self) {
@@ -135,21 +138,26 @@ struct TestStrategy: Node {
     }
 }
 
-/// Passes order intents on, denying every `deny_every`-th with a reason.
+/// Approves order intents (scaled by `scale`), denying every `deny_every`-th with a reason.
 struct TestRisk: Node {
     static let descriptor = NodeDescriptor(
         type: "test-risk", kind: .risk, version: "1.0.0", description: "Passes orders, denies some.",
-        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "deny_every": {"type": "integer", "minimum": 0, "default": 0}}}"#)
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "deny_every": {"type": "integer", "minimum": 0, "default": 0}, "scale": {"type": "number", "exclusiveMinimum": 0, "default": 1}}}"#)
 
     let context: NodeContext
     let key: String
     let denyEvery: Int
+    let scale: Double
+    let verdicts: RiskVerdicts
     var orders = 0
 
     init(context: NodeContext, parameters: Parameters) throws(PluginError) {
         self.context = context
         key = "\(try parameters.string("tag"))/\(context.name)"
         denyEvery = try parameters.integer("deny_every")
+        scale = try parameters.number("scale")
+        guard let verdicts = context.risk() else { throw PluginError("the host offers no trellis.risk/1") }
+        self.verdicts = verdicts
     }
 
     mutating func onEvent(_ event: Event) {
@@ -157,16 +165,51 @@ struct TestRisk: Node {
         guard let order = event.record(Order.self) else { return }
         orders += 1
         if denyEvery > 0 && orders % denyEvery == 0 {
-            var denial = OrderUpdate()
-            denial.header = OrderUpdate.header(instrument: order.header.instrument, timestamp: context.now)
-            denial.order_id = order.order_id
-            denial.origin = order.origin
-            denial.status = TRELLIS_ORDER_DENIED
-            denial.side = order.side
-            context.emit(denial)
+            TestNodes.note(key, "deny \(orders)", verdicts.deny(order, reason: "every \(denyEvery)th order is denied"))
         } else {
-            context.emit(order)
+            TestNodes.note(key, "approve \(orders)", verdicts.approve(order, quantity: order.quantity * scale, sizeMode: order.size_mode))
         }
+        TestNodes.note(key, "second verdict \(orders)", verdicts.approve(order))
+    }
+}
+
+/// A strategy that sends order intents the host must refuse, and notes what `emit` answered.
+struct TestBadOrders: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-bad-orders", kind: .strategy, version: "1.0.0", description: "Sends malformed orders on purpose.",
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}}}"#)
+
+    let context: NodeContext
+    let key: String
+    var done = false
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+    }
+
+    mutating func onEvent(_ event: Event) {
+        TestNodes.record(key, nodeID: context.nodeID, event)
+        guard let bar = event.record(Bar.self), !done else { return }
+        done = true
+        let instrument = bar.header.instrument
+        var unknownFlag = Order(instrument: instrument, side: .buy, quantity: 1, orderID: 10)
+        unknownFlag.order_flags = 0x80
+        TestNodes.note(key, "unknown flag", context.emit(unknownFlag))
+        var reserved = Order(instrument: instrument, side: .buy, quantity: 1, orderID: 11)
+        reserved._reserved = 1
+        TestNodes.note(key, "reserved", context.emit(reserved))
+        TestNodes.note(key, "unknown type", context.emit(Order(instrument: instrument, side: .buy, quantity: 1, orderID: 12, type: 9)))
+        var noSide = Order(instrument: instrument, side: .buy, quantity: 1, orderID: 13)
+        noSide.side = 0
+        TestNodes.note(key, "no side", context.emit(noSide))
+        TestNodes.note(key, "good", context.emit(Order(instrument: instrument, side: .buy, quantity: 1, orderID: 20)))
+        TestNodes.note(key, "repeated id", context.emit(Order(instrument: instrument, side: .buy, quantity: 1, orderID: 20)))
+        TestNodes.note(key, "smaller id", context.emit(Order(instrument: instrument, side: .buy, quantity: 1, orderID: 5)))
+        TestNodes.note(key, "host id", context.emit(Order(instrument: instrument, side: .buy, quantity: 1)))
+        let reduceOnly = UInt32(TRELLIS_ORDER_FLAG_REDUCE_ONLY)
+        TestNodes.note(key, "reduce only", context.emit(Order(instrument: instrument, side: .sell, quantity: 5, orderID: 21, flags: reduceOnly)))
+        TestNodes.note(key, "reduce only up", context.emit(Order(instrument: instrument, side: .buy, quantity: 1, orderID: 22, flags: reduceOnly)))
     }
 }
 
@@ -227,5 +270,5 @@ struct TestRogue: Node {
 
 private let testNodesEntry: trellis_plugin_entry_fn = { info in
     Plugin.entry(info, id: "test-nodes", version: "1.0.0", description: "Nodes for engine tests.",
-                 nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self])
+                 nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self])
 }

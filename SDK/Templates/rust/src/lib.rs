@@ -9,11 +9,12 @@ struct Streak {
     quantity: f64,
     rising: i64,
     last: f64,
-    holding: bool,
+    position: f64,
+    pending: bool, // an order is on its way: wait for its outcome
 }
 
 impl Streak {
-    fn order(&self, instrument: u32, side: i32, flags: u32) {
+    fn order(&mut self, instrument: u32, side: i32, flags: u32) {
         let mut order = trellis_order::default();
         order.header.size = core::mem::size_of::<trellis_order>() as u32;
         order.header.r#type = TRELLIS_EVENT_ORDER;
@@ -21,7 +22,7 @@ impl Streak {
         order.side = side;
         order.quantity = self.quantity;
         order.order_flags = flags;
-        self.host.emit(&order);
+        self.pending = self.host.emit(&order) == TRELLIS_OK;
     }
 }
 
@@ -35,20 +36,26 @@ impl Node for Streak {
         "quantity": {"type": "number", "exclusiveMinimum": 0, "default": 10}}}"#;
 
     fn create(host: Host, params: &Params) -> Result<Self, String> {
-        Ok(Streak { host, needed: params.integer("streak")?, quantity: params.number("quantity")?, rising: 0, last: 0.0, holding: false })
+        let (needed, quantity) = (params.integer("streak")?, params.number("quantity")?);
+        Ok(Streak { host, needed, quantity, rising: 0, last: 0.0, position: 0.0, pending: false })
     }
 
     fn on_event(&mut self, event: Event) {
-        let Some(bar) = event.bar() else { return };
-        self.rising = if bar.close > self.last { self.rising + 1 } else { 0 };
-        if !self.holding && self.rising >= self.needed {
-            self.order(bar.header.instrument, TRELLIS_SIDE_BUY, 0);
-            self.holding = true;
-        } else if self.holding && bar.close < self.last {
-            self.order(bar.header.instrument, TRELLIS_SIDE_SELL, TRELLIS_ORDER_FLAG_CLOSE_POSITION);
-            self.holding = false;
+        if let Some(fill) = event.fill() {
+            self.position = fill.position; // our position after the fill
+        } else if let Some(update) = event.order_update() {
+            if update.status != TRELLIS_ORDER_ACCEPTED && update.status != TRELLIS_ORDER_PARTIALLY_FILLED {
+                self.pending = false;
+            }
+        } else if let Some(bar) = event.bar() {
+            self.rising = if bar.close > self.last { self.rising + 1 } else { 0 };
+            if !self.pending && self.position == 0.0 && self.rising >= self.needed {
+                self.order(bar.header.instrument, TRELLIS_SIDE_BUY, 0);
+            } else if !self.pending && self.position > 0.0 && bar.close < self.last {
+                self.order(bar.header.instrument, TRELLIS_SIDE_SELL, TRELLIS_ORDER_FLAG_CLOSE_POSITION);
+            }
+            self.last = bar.close;
         }
-        self.last = bar.close;
     }
 }
 

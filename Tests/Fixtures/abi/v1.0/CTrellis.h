@@ -12,7 +12,8 @@
  *    a field and treats a field beyond `struct_size` as absent. Events carry their size in
  *    `header.size` instead and follow the same rule.
  *  - No C enums and no `bool` inside structs: fixed-width integers with #defined values. Padding is
- *    explicit (`_reserved` fields, always written as zero and ignored when read).
+ *    explicit (`_reserved` fields, always written as zero; readers ignore them unless a type says
+ *    otherwise, as order intents do).
  *  - Strings are `trellis_str` {pointer, length}: UTF-8, not necessarily NUL-terminated.
  *  - Memory: whoever allocates frees. Inputs are borrowed for the duration of the call. Outputs are
  *    static, owned by the caller (a buffer with a capacity), or live as long as stated. Nothing is
@@ -50,10 +51,22 @@ extern "C" {
 
 TRELLIS_STATIC_ASSERT(sizeof(void *) == 8, "the Trellis ABI v1 is defined for 64-bit targets");
 TRELLIS_STATIC_ASSERT(sizeof(double) == 8, "the Trellis ABI v1 needs IEEE-754 binary64 doubles");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the Trellis ABI v1 is defined for little-endian targets"
+#endif
 
+#ifdef __cplusplus
 /** True when `ptr`, a struct that starts with `struct_size`, is large enough to hold `field`. */
+#define TRELLIS_HAS_FIELD(ptr, type, field) ((ptr)->struct_size >= offsetof(type, field) + sizeof(type::field))
+/** True when `event` (a record with a `header`) is large enough to hold `field` of `type`. */
+#define TRELLIS_EVENT_HAS_FIELD(event, type, field) \
+    ((event)->header.size >= offsetof(type, field) + sizeof(type::field))
+#else
 #define TRELLIS_HAS_FIELD(ptr, type, field) \
     ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+#define TRELLIS_EVENT_HAS_FIELD(event, type, field) \
+    ((event)->header.size >= offsetof(type, field) + sizeof(((type *)0)->field))
+#endif
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Status codes                                                                                    */
@@ -83,6 +96,9 @@ typedef struct trellis_str {
 } trellis_str;
 
 TRELLIS_STATIC_ASSERT(sizeof(trellis_str) == 16, "trellis_str layout");
+
+/** A `trellis_str` initializer for a string literal, for static data: `TRELLIS_STR_LIT("grid")`. */
+#define TRELLIS_STR_LIT(text) {text, sizeof(text) - 1}
 
 /** A `trellis_str` for a NUL-terminated string. The string must outlive the use of the result. */
 static inline trellis_str trellis_cstr(const char *s) {
@@ -125,7 +141,7 @@ static inline trellis_str trellis_cstr(const char *s) {
 #define TRELLIS_EVENT_FLAG_WARMUP 0x0001 /**< History replayed before live trading starts. */
 #define TRELLIS_EVENT_FLAG_SHADOW 0x0002 /**< Belongs to a shadow (challenger) branch. */
 
-/** Largest event record the host accepts from `emit`, header included. */
+/** Largest event record the host accepts from `emit`, header included. Fixed for all of 1.x. */
 #define TRELLIS_EVENT_MAX_SIZE 65536u
 
 /* Sides. */
@@ -181,11 +197,14 @@ static inline trellis_str trellis_cstr(const char *s) {
 /* ---------------------------------------------------------------------------------------------- */
 /*
  * Events are flat records: a common header followed by type-specific fields, with no pointers, so
- * one memcpy of `header.size` bytes copies an event. Readers check `header.size` before reading a
- * field that a later minor version appended. Prices are in the instrument's quote currency,
- * quantities in instrument units, times in nanoseconds since the Unix epoch (UTC).
+ * one memcpy of `header.size` bytes copies an event. Every event a node receives holds at least the
+ * 1.0 fields of its type; a field a later minor version appends is read only when
+ * TRELLIS_EVENT_HAS_FIELD says it is there, and reads as zero when it is not. Prices are in the
+ * instrument's quote currency, quantities in instrument units, times in nanoseconds since the
+ * Unix epoch (UTC).
  *
- * An event passed to `on_event` is borrowed for the duration of that call only.
+ * An event passed to `on_event` is borrowed for the duration of that call only and is 8-byte
+ * aligned. The event header is 24 bytes for all of 1.x: new fields go into the types that need them.
  */
 
 /** The common header of every event. 24 bytes. */
@@ -193,15 +212,18 @@ typedef struct trellis_event_header {
     uint32_t size;       /**< Bytes of the whole record, this header included. */
     uint16_t type;       /**< TRELLIS_EVENT_*. */
     uint16_t flags;      /**< TRELLIS_EVENT_FLAG_*. */
-    int64_t ts_ns;       /**< Event time: the bar's timestamp, the fill's time, ... */
+    int64_t ts_ns;       /**< When the event happened or became known; for a bar, its close. */
     uint32_t instrument; /**< Instrument id (see trellis_host.instrument); 0 when none. */
     uint32_t source;     /**< Id of the feed or node that emitted the event; set by the host. */
 } trellis_event_header;
 
-/** TRELLIS_EVENT_BAR: one OHLCV bar. `header.ts_ns` is the bar's timestamp as the feed labels it. */
+/**
+ * TRELLIS_EVENT_BAR: one OHLCV bar. `header.ts_ns` is the bar's end, the moment its close became
+ * known, in backtests as in live runs; the bar opened at `header.ts_ns - period_ns`.
+ */
 typedef struct trellis_bar {
     trellis_event_header header;
-    int64_t period_ns; /**< Bar length; 0 when unknown. */
+    int64_t period_ns; /**< Bar length. */
     double open;
     double high;
     double low;
@@ -242,12 +264,17 @@ typedef struct trellis_signal {
 /**
  * TRELLIS_EVENT_ORDER: an order intent. Zero-initialised, it is a good-till-canceled market order
  * in units; set `header.instrument`, `side` and `quantity` (and a price for limit and stop orders).
- * Strategies emit intents; risk nodes pass them on (approved or resized) or deny them; the venue
- * of the run mode executes what reaches it.
+ * Strategy and risk nodes emit intents of their own; a risk node that receives an intent passes it
+ * on or refuses it through TRELLIS_EXT_RISK; the venue of the run mode executes what reaches it.
+ *
+ * The host refuses (TRELLIS_ERR_UNSUPPORTED) an intent with a value it does not know in `action`,
+ * `side`, `order_type`, `time_in_force`, `size_mode` or `order_flags`, a non-zero `_reserved`, or
+ * non-zero bytes past the fields it knows: an intent never means less than its sender asked.
  */
 typedef struct trellis_order {
     trellis_event_header header;
-    uint64_t order_id;      /**< Chosen by the originating node, unique within it; 0: host assigns. */
+    uint64_t order_id;      /**< Chosen by the originating node, larger than any it used before; 0: the
+                                 host assigns one (with the top bit set) and reports it in the updates. */
     uint32_t origin;        /**< Originating node id; set by the host. */
     int32_t action;         /**< TRELLIS_ACTION_*. */
     int32_t side;           /**< TRELLIS_SIDE_BUY or TRELLIS_SIDE_SELL. */
@@ -256,13 +283,28 @@ typedef struct trellis_order {
     int32_t size_mode;      /**< TRELLIS_SIZE_*. */
     uint32_t order_flags;   /**< TRELLIS_ORDER_FLAG_*. */
     uint32_t _reserved;
-    double quantity;        /**< Read according to size_mode; > 0. */
+    double quantity;        /**< Read according to size_mode; > 0 (ignored with CLOSE_POSITION). */
     double limit_price;     /**< Limit and stop-limit orders. */
     double stop_price;      /**< Stop and stop-limit orders. */
 } trellis_order;
 
 /** Longest reason text in an order update, not counting the terminating NUL. */
 #define TRELLIS_REASON_MAX 95
+
+/* Why an order was rejected, denied, canceled or expired (trellis_order_update.reason_code). */
+#define TRELLIS_REASON_NONE 0
+#define TRELLIS_REASON_INVALID 1            /**< Malformed: unknown instrument, bad side or quantity. */
+#define TRELLIS_REASON_UNSUPPORTED 2        /**< The venue does not offer this order type or option. */
+#define TRELLIS_REASON_INSUFFICIENT_FUNDS 3 /**< The account cannot pay for it. */
+#define TRELLIS_REASON_ZERO_SIZE 4          /**< It sizes to zero lots. */
+#define TRELLIS_REASON_NO_POSITION 5        /**< Nothing to close or reduce. */
+#define TRELLIS_REASON_DUPLICATE_ID 6       /**< Its order id is not larger than the node's last one. */
+#define TRELLIS_REASON_RISK 7               /**< Denied by a risk node. */
+#define TRELLIS_REASON_LIMIT 8              /**< Denied by a host hard limit or a halted host. */
+#define TRELLIS_REASON_CANCELED 9           /**< Canceled by its node. */
+#define TRELLIS_REASON_DATA_ENDED 10        /**< The run ended before it could fill. */
+#define TRELLIS_REASON_EXPIRED 11           /**< Its time in force ran out. */
+#define TRELLIS_REASON_VENUE 12             /**< Refused by the venue; see venue_code. */
 
 /** TRELLIS_EVENT_ORDER_UPDATE: a change of an order's state, routed back to its origin. */
 typedef struct trellis_order_update {
@@ -271,11 +313,13 @@ typedef struct trellis_order_update {
     uint32_t origin;         /**< Originating node id. */
     int32_t status;          /**< TRELLIS_ORDER_*. */
     int32_t side;
-    uint32_t reporter;       /**< Node that denied the order, or 0 for the venue and the host. */
+    uint32_t reporter;       /**< Risk node that denied the order, or 0 for the venue and the host. */
     double quantity;         /**< Quantity in units: as ordered, or as sized at the fill (0 before). */
     double filled_quantity;  /**< Cumulative filled quantity. */
     double average_price;    /**< Average fill price; 0 before the first fill. */
-    char reason[TRELLIS_REASON_MAX + 1]; /**< Why it was rejected, denied, canceled; NUL-terminated. */
+    int32_t reason_code;     /**< TRELLIS_REASON_*. */
+    int32_t venue_code;      /**< The venue's own error code (e.g. an exchange's), 0 when none. */
+    char reason[TRELLIS_REASON_MAX + 1]; /**< Why, for people; UTF-8, NUL-terminated. */
 } trellis_order_update;
 
 /** TRELLIS_EVENT_FILL: an execution, routed back to the order's origin and the risk nodes on its path. */
@@ -326,8 +370,18 @@ typedef struct trellis_custom {
     uint32_t length;
 } trellis_custom;
 
+/**
+ * Custom types below 0x10000 are reserved for layouts Trellis defines (docs/abi.md); a plugin's own
+ * layouts use values from 0x10000 up, e.g. a hash of a reverse-DNS name.
+ */
+#define TRELLIS_CUSTOM_RESERVED_LIMIT 0x10000u
+
 /** The payload bytes of a custom event. */
+#ifdef __cplusplus
+#define TRELLIS_CUSTOM_PAYLOAD(event) (reinterpret_cast<const uint8_t *>(event) + sizeof(trellis_custom))
+#else
 #define TRELLIS_CUSTOM_PAYLOAD(event) ((const uint8_t *)(event) + sizeof(trellis_custom))
+#endif
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Instruments                                                                                     */
@@ -357,7 +411,7 @@ typedef struct trellis_instrument {
 /**
  * The host's functions, one table per node instance. `ctx` identifies the node to the host and is
  * passed back as the first argument of every function. The table and `ctx` stay valid until the
- * node's `destroy` returns.
+ * node's `destroy` returns. Every function of a 1.0 table is non-NULL.
  */
 typedef struct trellis_host {
     uint32_t struct_size;
@@ -371,7 +425,8 @@ typedef struct trellis_host {
      * borrowed only for the call. Delivery happens after the current callback returns, in order,
      * so a node is never re-entered. Returns TRELLIS_ERR_STATE outside a callback,
      * TRELLIS_ERR_INVALID for a malformed event, TRELLIS_ERR_DENIED when the node's kind may not
-     * send this event type. Engine thread only.
+     * send this event type, TRELLIS_ERR_UNSUPPORTED for an order intent it cannot honour in full
+     * (see trellis_order). Engine thread only.
      */
     trellis_status (*emit)(void *ctx, const trellis_event_header *event);
 
@@ -414,13 +469,13 @@ typedef struct trellis_host {
 typedef struct trellis_params {
     uint32_t struct_size;
     uint32_t _reserved;
-    const void *ctx;
+    void *ctx;
     trellis_str json; /**< The whole parameter object as JSON. */
-    trellis_status (*get_number)(const void *ctx, trellis_str key, double *out);
-    trellis_status (*get_integer)(const void *ctx, trellis_str key, int64_t *out);
-    trellis_status (*get_bool)(const void *ctx, trellis_str key, int32_t *out);
+    trellis_status (*get_number)(void *ctx, trellis_str key, double *out);
+    trellis_status (*get_integer)(void *ctx, trellis_str key, int64_t *out);
+    trellis_status (*get_bool)(void *ctx, trellis_str key, int32_t *out);
     /** The string is borrowed until `create` returns. */
-    trellis_status (*get_string)(const void *ctx, trellis_str key, trellis_str *out);
+    trellis_status (*get_string)(void *ctx, trellis_str key, trellis_str *out);
 } trellis_params;
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -440,7 +495,9 @@ typedef struct trellis_create_args {
 
 /**
  * The functions of a node instance. `node` is the pointer `create` returned. All run on the engine
- * thread, one at a time, never re-entered.
+ * thread of the node's graph, one at a time, never re-entered. Nodes of different graphs (and so
+ * of different threads) may run at the same time: state shared by all instances of a plugin must be
+ * thread-safe. `destroy` is required; the others may be NULL when there is nothing to do.
  */
 typedef struct trellis_node_methods {
     uint32_t struct_size;
@@ -489,12 +546,15 @@ typedef struct trellis_node_factory {
 /* The plugin and its entry point                                                                  */
 /* ---------------------------------------------------------------------------------------------- */
 
-/** What the host tells the plugin when it loads it. Borrowed for the duration of the entry call. */
+/**
+ * What the host tells the plugin when it loads it. Borrowed for the duration of the entry call. As
+ * the entry point is the same for every major version, so is this struct: it only grows.
+ */
 typedef struct trellis_loader_info {
     uint32_t struct_size;
     uint16_t abi_major_min; /**< The host speaks every major version from abi_major_min... */
     uint16_t abi_major_max; /**< ...to abi_major_max, */
-    uint16_t abi_minor;     /**< and minor versions up to this one of abi_major_max. */
+    uint16_t abi_minor;     /**< and, of abi_major_max, minor versions up to this one. */
     uint16_t _reserved0;
     uint32_t _reserved1;
     trellis_str host_name;
@@ -562,6 +622,32 @@ typedef struct trellis_timer_ext {
 } trellis_timer_ext;
 
 /**
+ * Host extension for risk nodes: the verdict on an order intent the node received. A risk node
+ * holds each intent it receives until it calls one of these, in the same callback or a later one
+ * (the order waits meanwhile). It never re-emits the intent: what it emits itself are its own
+ * orders. `origin` and `order_id` name the intent as received.
+ */
+#define TRELLIS_EXT_RISK "trellis.risk/1"
+
+typedef struct trellis_risk_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /**
+     * Passes the intent on to the next risk node or the venue, sized `quantity` read by
+     * `size_mode` (pass the intent's own to leave it unchanged; a close-position intent ignores
+     * them). TRELLIS_ERR_NOT_FOUND when the node holds no such intent; TRELLIS_ERR_INVALID for a
+     * quantity that is not > 0. Engine thread only.
+     */
+    trellis_status (*approve)(void *host_ctx, uint32_t origin, uint64_t order_id, double quantity, int32_t size_mode);
+    /**
+     * Refuses the intent: its origin (and the risk nodes before this one) receive a
+     * TRELLIS_ORDER_DENIED update with `reason_code`, this node as `reporter`, and `reason`
+     * (borrowed). TRELLIS_ERR_NOT_FOUND when the node holds no such intent. Engine thread only.
+     */
+    trellis_status (*deny)(void *host_ctx, uint32_t origin, uint64_t order_id, int32_t reason_code, trellis_str reason);
+} trellis_risk_ext;
+
+/**
  * Node extension: how many bars of history the node needs before its output means anything. The
  * host uses it to load history before paper and live runs and shows it in run summaries.
  */
@@ -592,8 +678,9 @@ TRELLIS_STATIC_ASSERT(offsetof(trellis_signal, value) == 56, "signal value");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_order) == 88, "order");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_order, origin) == 32, "order origin");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_order, quantity) == 64, "order quantity");
-TRELLIS_STATIC_ASSERT(sizeof(trellis_order_update) == 168, "order update");
-TRELLIS_STATIC_ASSERT(offsetof(trellis_order_update, reason) == 72, "order update reason");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_order_update) == 176, "order update");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_order_update, reason_code) == 72, "order update reason_code");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_order_update, reason) == 80, "order update reason");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_fill) == 72, "fill");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_fill, price) == 48, "fill price");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_position) == 56, "position");
@@ -616,6 +703,7 @@ TRELLIS_STATIC_ASSERT(offsetof(trellis_plugin, abi_major) == 4, "plugin abi_majo
 TRELLIS_STATIC_ASSERT(offsetof(trellis_plugin, get_factory) == 64, "plugin get_factory");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_timer_ext) == 24, "timer extension");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_node_warmup_ext) == 16, "warm-up extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_risk_ext) == 24, "risk extension");
 
 #ifdef __cplusplus
 } /* extern "C" */

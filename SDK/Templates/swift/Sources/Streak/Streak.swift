@@ -16,7 +16,8 @@ struct Streak: Node {
     let quantity: Double
     var rising = 0
     var last = 0.0
-    var holding = false
+    var position = 0.0
+    var pending = false  // an order is on its way: wait for its outcome
 
     init(context: NodeContext, parameters: Parameters) throws(PluginError) {
         self.context = context
@@ -26,14 +27,20 @@ struct Streak: Node {
 
     mutating func onBar(_ bar: Bar) {
         rising = bar.close > last ? rising + 1 : 0
-        if !holding && rising >= needed {
-            context.emit(Order(instrument: bar.header.instrument, side: .buy, quantity: quantity))
-            holding = true
-        } else if holding && bar.close < last {
-            context.emit(Order.closePosition(instrument: bar.header.instrument, side: .sell))
-            holding = false
+        if !pending && position == 0 && rising >= needed {
+            pending = context.emit(Order(instrument: bar.header.instrument, side: .buy, quantity: quantity)) == TRELLIS_OK
+        } else if !pending && position > 0 && bar.close < last {
+            pending = context.emit(Order.closePosition(instrument: bar.header.instrument, side: .sell)) == TRELLIS_OK
         }
         last = bar.close
+    }
+
+    mutating func onFill(_ fill: Fill) {
+        position = fill.position  // our position after the fill
+    }
+
+    mutating func onOrderUpdate(_ update: OrderUpdate) {
+        if update.status != TRELLIS_ORDER_ACCEPTED && update.status != TRELLIS_ORDER_PARTIALLY_FILLED { pending = false }
     }
 }
 
