@@ -9,7 +9,9 @@ struct Plugins: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Lists the plugins found in the search path.",
-            discussion: "Searches the --path directories, then TRELLIS_PLUGIN_PATH, then the trellis executable's directory, and names the libraries that failed to load and why.")
+            discussion:
+                "Searches the --path directories, then TRELLIS_PLUGIN_PATH, then the trellis executable's directory, and names the libraries that failed to load and why."
+        )
 
         @Option(name: .customLong("path"), help: "A directory to search first (repeatable).")
         var paths: [String] = []
@@ -48,7 +50,8 @@ struct Plugins: ParsableCommand {
                 printError("error: \(error)")
                 throw ExitCode(1)
             }
-            print("""
+            print(
+                """
                 plugin       \(plugin.id) \(plugin.version)
                 description  \(plugin.description)
                 ABI          \(plugin.abiMajor).\(plugin.abiMinor) (this host speaks \(PluginLoader.abiMajor).\(PluginLoader.abiMinor))
@@ -60,7 +63,10 @@ struct Plugins: ParsableCommand {
                 print("\nnode type    \(type.name) \(type.version) (\(type.kind))\n             \(type.description)")
                 var table = TextTable(columns: ["PARAMETER", "TYPE", "DEFAULT", "ALLOWED", "DESCRIPTION"], indent: 13)
                 for (name, schema) in type.schema.properties {
-                    table.add([name, ParameterText.type(schema), schema["default"]?.jsonText ?? "required", ParameterText.constraints(schema), schema["description"]?.string ?? ""])
+                    table.add([
+                        name, ParameterText.type(schema), schema["default"]?.jsonText ?? "required", ParameterText.constraints(schema),
+                        schema["description"]?.string ?? "",
+                    ])
                 }
                 if table.isEmpty { print("             no parameters") } else { print(table.text) }
                 print("             schema: \(type.schema.root.jsonText)")

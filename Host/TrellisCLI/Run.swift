@@ -5,7 +5,9 @@ import TrellisHost
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Runs a graph: a backtest on its feeds' data, filled by the simulated venue.",
-        discussion: "Prints the trades, the final equity, the return and the run fingerprint, a SHA-256 over every order outcome and fill: two runs with the same fingerprint traded identically.")
+        discussion:
+            "Prints the trades, the final equity, the return and the run fingerprint, a SHA-256 over every order outcome and fill: two runs with the same fingerprint traded identically."
+    )
 
     @OptionGroup var options: GraphOptions
 

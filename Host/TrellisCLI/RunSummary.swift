@@ -9,18 +9,24 @@ struct RunSummary {
     var text: String {
         var lines: [String] = []
         lines.append("trellis \(PluginLoader.hostVersion) · backtest · \(result.graphFile)")
-        lines.append("data    \(NumberFormat.grouped(Double(result.events), decimals: 0)) market events, \(Timestamp.format(result.firstTime)) → \(Timestamp.format(result.lastTime))")
+        lines.append(
+            "data    \(NumberFormat.grouped(Double(result.events), decimals: 0)) market events, \(Timestamp.format(result.firstTime)) → \(Timestamp.format(result.lastTime))"
+        )
         for node in result.nodes {
             let warmup = node.warmupBars.map { ", needs \($0) bars of warm-up" } ?? ""
             let failures = node.failures > 0 ? ", \(node.failures) problems" : ""
-            lines.append("node    \(node.name): \(node.type) \(node.version) from \(node.plugin), received \(NumberFormat.grouped(Double(node.eventsDelivered), decimals: 0)) events\(warmup)\(failures)")
+            lines.append(
+                "node    \(node.name): \(node.type) \(node.version) from \(node.plugin), received \(NumberFormat.grouped(Double(node.eventsDelivered), decimals: 0)) events\(warmup)\(failures)"
+            )
         }
         lines.append("")
         lines.append(contentsOf: tradeLines)
         lines.append("")
         let profit = result.finalEquity - result.startingCash
         lines.append("start equity   \(NumberFormat.grouped(result.startingCash)) \(result.currency)")
-        lines.append("final equity   \(NumberFormat.grouped(result.finalEquity)) \(result.currency)  (\(profit >= 0 ? "+" : "")\(NumberFormat.grouped(profit)), \(NumberFormat.percent(result.totalReturn)))")
+        lines.append(
+            "final equity   \(NumberFormat.grouped(result.finalEquity)) \(result.currency)  (\(profit >= 0 ? "+" : "")\(NumberFormat.grouped(profit)), \(NumberFormat.percent(result.totalReturn)))"
+        )
         lines.append("orders         \(result.orderUpdates) updates, \(result.fills) fills")
         lines.append("fingerprint    \(result.fingerprint)")
         for warning in result.warnings { lines.append("warning: \(warning)") }
@@ -30,7 +36,8 @@ struct RunSummary {
     private var tradeLines: [String] {
         let all = result.trades + result.openTrades
         guard !all.isEmpty else { return ["no trades"] }
-        var table = TextTable(columns: ["#", "NODE", "SYMBOL", "SIDE", "QTY", "ENTRY", "PRICE", "EXIT", "PRICE", "NET P&L", "RETURN"], rightAligned: [0, 4, 6, 8, 9, 10])
+        var table = TextTable(
+            columns: ["#", "NODE", "SYMBOL", "SIDE", "QTY", "ENTRY", "PRICE", "EXIT", "PRICE", "NET P&L", "RETURN"], rightAligned: [0, 4, 6, 8, 9, 10])
         let shown = tradeLimit.map { Array(all.prefix($0)) } ?? all
         for (index, trade) in shown.enumerated() {
             let mark = result.lastPrices[trade.symbol]

@@ -10,6 +10,12 @@ struct Trellis: ParsableCommand {
         abstract: "Runs strategy graphs of C-ABI plugins: backtests now, the same graph paper and live later.",
         version: PluginLoader.hostVersion,
         subcommands: [Run.self, Validate.self, Plugins.self, Graph.self, Schema.self])
+
+    /// Installs the crash reporter, then parses the command line and runs the command.
+    static func main() {
+        CrashReporter.install()
+        main(nil)
+    }
 }
 
 /// Options every command that reads a graph shares.
@@ -20,7 +26,10 @@ struct GraphOptions: ParsableArguments {
     @Flag(help: "Do not search TRELLIS_PLUGIN_PATH and the trellis executable's directory for plugins.")
     var noDefaultPluginPaths = false
 
-    @Option(help: "Least severe log level to print: trace, debug, info, notice, warning, error or critical. Plugins' lines are tagged with their node and the simulated time.")
+    @Option(
+        help:
+            "Least severe log level to print: trace, debug, info, notice, warning, error or critical. Plugins' lines are tagged with their node and the simulated time."
+    )
     var logLevel: Logger.Level = .info
 
     var backtestOptions: Backtest.Options {

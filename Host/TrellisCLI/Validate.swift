@@ -4,7 +4,9 @@ import TrellisHost
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Checks a graph without running it.",
-        discussion: "Reports every problem at once, each as file:line:column: what is wrong; what to do. Checks the YAML, the graph format, node types, parameters against each node's schema, inputs, kinds, gates and cycles, reads the data files, and creates (then destroys) every node so that plugins can refuse their parameters.")
+        discussion:
+            "Reports every problem at once, each as file:line:column: what is wrong; what to do. Checks the YAML, the graph format, node types, parameters against each node's schema, inputs, kinds, gates and cycles, reads the data files, and creates (then destroys) every node so that plugins can refuse their parameters."
+    )
 
     @OptionGroup var options: GraphOptions
 

@@ -45,31 +45,33 @@ final class NodeBox<N: Node>: AnyNodeBox {
 /// The methods table shared by every Swift node; `node` is an unretained `AnyNodeBox`.
 nonisolated(unsafe) let swiftNodeMethods: UnsafeMutablePointer<trellis_node_methods> = {
     let table = UnsafeMutablePointer<trellis_node_methods>.allocate(capacity: 1)
-    table.initialize(to: trellis_node_methods(
-        struct_size: UInt32(MemoryLayout<trellis_node_methods>.size), _reserved: 0,
-        activate: { node in box(node).activate() },
-        on_event: { node, event in
-            Unmanaged<AnyNodeBox>.fromOpaque(node.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
-                $0.onEvent(event.unsafelyUnwrapped)
-            }
-        },
-        deactivate: { node in box(node).deactivate() },
-        destroy: { node in
-            guard let node else { return }
-            Unmanaged<AnyNodeBox>.fromOpaque(node).release()
-        },
-        get_extension: { node, id in
-            guard matches(id, TRELLIS_EXT_NODE_WARMUP), box(node).warmupBars != nil else { return nil }
-            return UnsafeRawPointer(warmupExtension)
-        }))
+    table.initialize(
+        to: trellis_node_methods(
+            struct_size: UInt32(MemoryLayout<trellis_node_methods>.size), _reserved: 0,
+            activate: { node in box(node).activate() },
+            on_event: { node, event in
+                Unmanaged<AnyNodeBox>.fromOpaque(node.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
+                    $0.onEvent(event.unsafelyUnwrapped)
+                }
+            },
+            deactivate: { node in box(node).deactivate() },
+            destroy: { node in
+                guard let node else { return }
+                Unmanaged<AnyNodeBox>.fromOpaque(node).release()
+            },
+            get_extension: { node, id in
+                guard matches(id, TRELLIS_EXT_NODE_WARMUP), box(node).warmupBars != nil else { return nil }
+                return UnsafeRawPointer(warmupExtension)
+            }))
     return table
 }()
 
 nonisolated(unsafe) let warmupExtension: UnsafeMutablePointer<trellis_node_warmup_ext> = {
     let ext = UnsafeMutablePointer<trellis_node_warmup_ext>.allocate(capacity: 1)
-    ext.initialize(to: trellis_node_warmup_ext(
-        struct_size: UInt32(MemoryLayout<trellis_node_warmup_ext>.size), _reserved: 0,
-        bars: { node in UInt32(clamping: box(node).warmupBars ?? 0) }))
+    ext.initialize(
+        to: trellis_node_warmup_ext(
+            struct_size: UInt32(MemoryLayout<trellis_node_warmup_ext>.size), _reserved: 0,
+            bars: { node in UInt32(clamping: box(node).warmupBars ?? 0) }))
     return ext
 }()
 

@@ -52,7 +52,9 @@ public struct NodeContext {
     public func log(_ level: LogLevel, _ message: String) {
         var text = message
         text.withUTF8 { bytes in
-            host.pointee.log!(host.pointee.ctx, level.rawValue, trellis_str(ptr: bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, len: UInt64(bytes.count)))
+            host.pointee.log!(
+                host.pointee.ctx, level.rawValue,
+                trellis_str(ptr: bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, len: UInt64(bytes.count)))
         }
     }
 

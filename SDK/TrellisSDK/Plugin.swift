@@ -18,16 +18,17 @@ public enum Plugin {
         }
         let record = UnsafeMutableRawPointer.allocate(byteCount: pluginStride + MemoryLayout<UnsafeRawPointer>.size, alignment: 16)
         let plugin = record.bindMemory(to: trellis_plugin.self, capacity: 1)
-        plugin.initialize(to: trellis_plugin(
-            struct_size: UInt32(MemoryLayout<trellis_plugin>.size),
-            abi_major: UInt16(TRELLIS_ABI_MAJOR), abi_minor: UInt16(TRELLIS_ABI_MINOR),
-            id: permanent(id), version: permanent(version), description: permanent(description),
-            factory_count: UInt32(nodes.count), _reserved: 0,
-            get_factory: { plugin, index in
-                guard let plugin, index < plugin.pointee.factory_count else { return nil }
-                let factories = UnsafeRawPointer(plugin).load(fromByteOffset: pluginStride, as: UnsafePointer<UnsafePointer<trellis_node_factory>>.self)
-                return factories[Int(index)]
-            }))
+        plugin.initialize(
+            to: trellis_plugin(
+                struct_size: UInt32(MemoryLayout<trellis_plugin>.size),
+                abi_major: UInt16(TRELLIS_ABI_MAJOR), abi_minor: UInt16(TRELLIS_ABI_MINOR),
+                id: permanent(id), version: permanent(version), description: permanent(description),
+                factory_count: UInt32(nodes.count), _reserved: 0,
+                get_factory: { plugin, index in
+                    guard let plugin, index < plugin.pointee.factory_count else { return nil }
+                    let factories = UnsafeRawPointer(plugin).load(fromByteOffset: pluginStride, as: UnsafePointer<UnsafePointer<trellis_node_factory>>.self)
+                    return factories[Int(index)]
+                }))
         (record + pluginStride).storeBytes(of: UnsafePointer(factories), as: UnsafePointer<UnsafePointer<trellis_node_factory>>.self)
         return UnsafePointer(plugin)
     }
@@ -36,23 +37,24 @@ public enum Plugin {
         let descriptor = N.descriptor
         let record = UnsafeMutableRawPointer.allocate(byteCount: factoryStride + MemoryLayout<UnsafeRawPointer>.size, alignment: 16)
         let factory = record.bindMemory(to: trellis_node_factory.self, capacity: 1)
-        factory.initialize(to: trellis_node_factory(
-            struct_size: UInt32(MemoryLayout<trellis_node_factory>.size), kind: descriptor.kind.rawValue,
-            type: permanent(descriptor.type), version: permanent(descriptor.version),
-            description: permanent(descriptor.description), params_schema: permanent(descriptor.parameters),
-            create: { factory, args, out in
-                guard let factory, let args, let out else { return TRELLIS_ERR_INVALID }
-                let maker = UnsafeRawPointer(factory).load(fromByteOffset: factoryStride, as: Unmanaged<AnyFactory>.self)
-                switch maker.takeUnretainedValue().make(args.pointee) {
-                case .success(let box):
-                    out.pointee = Unmanaged.passRetained(box).toOpaque()
-                    return TRELLIS_OK
-                case .failure(let error):
-                    write(error.message, to: args.pointee.error, capacity: args.pointee.error_capacity)
-                    return error.status < 0 ? error.status : TRELLIS_ERR_PLUGIN
-                }
-            },
-            methods: UnsafePointer(swiftNodeMethods)))
+        factory.initialize(
+            to: trellis_node_factory(
+                struct_size: UInt32(MemoryLayout<trellis_node_factory>.size), kind: descriptor.kind.rawValue,
+                type: permanent(descriptor.type), version: permanent(descriptor.version),
+                description: permanent(descriptor.description), params_schema: permanent(descriptor.parameters),
+                create: { factory, args, out in
+                    guard let factory, let args, let out else { return TRELLIS_ERR_INVALID }
+                    let maker = UnsafeRawPointer(factory).load(fromByteOffset: factoryStride, as: Unmanaged<AnyFactory>.self)
+                    switch maker.takeUnretainedValue().make(args.pointee) {
+                    case .success(let box):
+                        out.pointee = Unmanaged.passRetained(box).toOpaque()
+                        return TRELLIS_OK
+                    case .failure(let error):
+                        write(error.message, to: args.pointee.error, capacity: args.pointee.error_capacity)
+                        return error.status < 0 ? error.status : TRELLIS_ERR_PLUGIN
+                    }
+                },
+                methods: UnsafePointer(swiftNodeMethods)))
         (record + factoryStride).storeBytes(of: Unmanaged<AnyFactory>.passRetained(Factory<N>()), as: Unmanaged<AnyFactory>.self)
         return UnsafePointer(factory)
     }

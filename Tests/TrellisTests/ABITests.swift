@@ -11,8 +11,11 @@ import TrellisHost
     ])
     func headerCompilesStrictly(compiler: [String]) throws {
         for include in ["SDK/CTrellis/include", "Tests/Fixtures/abi/v1.0"] {
-            let result = try Shell.run(compiler + ["-Wall", "-Wextra", "-Werror", "-pedantic", "-I", Repository.path(include), "-fsyntax-only",
-                                                   Repository.path("Tests/Fixtures/header_check.c")])
+            let result = try Shell.run(
+                compiler + [
+                    "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", Repository.path(include), "-fsyntax-only",
+                    Repository.path("Tests/Fixtures/header_check.c"),
+                ])
             #expect(result.status == 0, "\(compiler[0]) with \(include): \(result.stderr)")
         }
     }
@@ -51,7 +54,8 @@ import TrellisHost
     @Test func aPluginThatKnowsAShorterHostTableWorks() throws {
         let scenario = Scenario()
         scenario.writeBars("bars.csv", closes: [10, 11, 12, 13, 14])
-        let result = try scenario.run("""
+        let result = try scenario.run(
+            """
             trellis: 1
             plugins: { load: [\(try PluginBuilds.c("Tests/Fixtures/plugins/old_host_plugin.c"))] }
             feeds: { bars: { source: csv, path: bars.csv } }
@@ -67,7 +71,8 @@ import TrellisHost
         let scenario = Scenario()
         scenario.writeBars("bars.csv", closes: [10, 11, 12, 13, 14, 15, 16, 17])
         // get_extension lies beyond the table's struct_size and aborts if called.
-        let result = try scenario.run("""
+        let result = try scenario.run(
+            """
             trellis: 1
             plugins: { load: [\(library)] }
             feeds: { bars: { source: csv, path: bars.csv } }
@@ -80,14 +85,18 @@ import TrellisHost
 
     @Test func extensionsAreFoundByIdAndUnknownIdsGiveNull() throws {
         // Node side: the host finds each plugin's warm-up extension by its id.
-        for (library, type) in [(try PluginBuilds.cSMACross(), "sma-cross-c/sma-cross"), (Repository.swiftSMACross, "sma-cross-swift/sma-cross"), (try PluginBuilds.rustSMACross(), "sma-cross-rust/sma-cross")] {
+        for (library, type) in [
+            (try PluginBuilds.cSMACross(), "sma-cross-c/sma-cross"), (Repository.swiftSMACross, "sma-cross-swift/sma-cross"),
+            (try PluginBuilds.rustSMACross(), "sma-cross-rust/sma-cross"),
+        ] {
             let result = try NeutralityTests.runSMACross(library: library, type: type)
             #expect(result.nodes.first?.warmupBars == 21, "\(type)")
         }
         // Host side, seen from a C plugin: known ids give the extension, unknown ones NULL.
         let scenario = Scenario()
         scenario.writeBars("bars.csv", closes: [1, 2, 3])
-        let result = try scenario.run("""
+        let result = try scenario.run(
+            """
             trellis: 1
             plugins: { load: [\(try PluginBuilds.c("Tests/Fixtures/plugins/fixture_plugin.c"))] }
             feeds: { bars: { source: csv, path: bars.csv } }

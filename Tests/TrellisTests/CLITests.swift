@@ -34,7 +34,9 @@ import Testing
 
     @Test func validationErrorsGoToStandardErrorWithPositionsAndExitNonZero() throws {
         let scenario = Scenario()
-        let graph = scenario.write("broken.yaml", """
+        let graph = scenario.write(
+            "broken.yaml",
+            """
             trellis: 1
             feeds: { goog: { source: csv, path: \(Repository.path("data/GOOG.csv")) } }
             nodes:
@@ -77,7 +79,31 @@ import Testing
         let library = try PluginBuilds.c("Tests/Fixtures/plugins/fixture_plugin.c", defines: ["FIXTURE_ABI_MAJOR"])
         let output = try trellis("plugins", "inspect", library)
         #expect(output.status == 1)
-        #expect(output.stderr == "error: cannot load plugin library \(library): it speaks ABI 2.0, this host speaks 1.0; rebuild the plugin against CTrellis.h 1.x\n")
+        #expect(
+            output.stderr
+                == "error: cannot load plugin library \(library): it speaks ABI 2.0, this host speaks 1.0; rebuild the plugin against CTrellis.h 1.x\n")
+    }
+
+    @Test(arguments: [("FIXTURE_CRASH_IN_CREATE", "being created"), ("FIXTURE_CRASH_ON_EVENT", "handling an event")])
+    func aCrashingPluginIsNamed(variant: String, phase: String) throws {
+        let library = try PluginBuilds.c("Tests/Fixtures/plugins/fixture_plugin.c", defines: [variant])
+        let scenario = Scenario()
+        scenario.writeBars("bars.csv", closes: [1, 2, 3, 4, 5])
+        let graph = scenario.write(
+            "graph.yaml",
+            """
+            trellis: 1
+            plugins: { load: [\(library)] }
+            feeds: { bars: { source: csv, path: bars.csv } }
+            nodes:
+              crasher: { use: probe, inputs: [bars] }
+            """)
+        let output = try Shell.run([Repository.trellis, "run", graph, "--no-default-plugin-paths"], environment: ["SWIFT_BACKTRACE": "enable=no"])
+        #expect(output.status != 0)
+        #expect(
+            output.stderr.contains(
+                "trellis: the process crashed (segmentation fault) while node 'crasher' (plugin 'fixture', \(library)) was \(phase); the fault is in that plugin's code"
+            ), "\(output.stderr)")
     }
 
     @Test func pluginsListFindsTheBuiltPlugins() throws {

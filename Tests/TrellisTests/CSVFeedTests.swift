@@ -28,7 +28,8 @@ import TrellisHost
     }
 
     @Test func everyBadRowIsNamedWithItsLine() throws {
-        let result = read("""
+        let result = read(
+            """
             ,Open,High,Low,Close,Volume
             2024-01-02,1,2,0.5,1.5,100
             2024-01-03,1,2,0.5
@@ -44,13 +45,14 @@ import TrellisHost
             Issue.record("bad rows must fail the feed")
             return
         }
-        #expect(error.diagnostics.map(\.description) == [
-            "data.csv:3:1: error: 4 columns, the header has 6",
-            "data.csv:4:1: error: '2024-13-01' is not a timestamp; use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS",
-            "data.csv:5:1: error: column High: 'two' is not a non-negative number",
-            "data.csv:6:1: error: column Close: '-1.5' is not a non-negative number",
-            "data.csv:9:1: error: duplicate timestamp 2024-01-06; rows must be in time order",
-        ])
+        #expect(
+            error.diagnostics.map(\.description) == [
+                "data.csv:3:1: error: 4 columns, the header has 6",
+                "data.csv:4:1: error: '2024-13-01' is not a timestamp; use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS",
+                "data.csv:5:1: error: column High: 'two' is not a non-negative number",
+                "data.csv:6:1: error: column Close: '-1.5' is not a non-negative number",
+                "data.csv:9:1: error: duplicate timestamp 2024-01-06; rows must be in time order",
+            ])
     }
 
     @Test func rowsOutOfOrderAreErrors() {
@@ -59,7 +61,8 @@ import TrellisHost
             Issue.record("rows out of order must fail")
             return
         }
-        #expect(error.diagnostics.map(\.description) == ["data.csv:3:1: error: timestamp 2024-01-02 is earlier than the row before; rows must be in time order"])
+        #expect(
+            error.diagnostics.map(\.description) == ["data.csv:3:1: error: timestamp 2024-01-02 is earlier than the row before; rows must be in time order"])
     }
 
     @Test func headerWithoutPricesIsAnError() {
@@ -88,8 +91,10 @@ import TrellisHost
         let a = scenario.write("a.csv", ",Open,High,Low,Close\n2024-01-01,1,1,1,1\n2024-01-03,1,1,1,1\n")
         let b = scenario.write("b.csv", ",Open,High,Low,Close\n2024-01-01,2,2,2,2\n2024-01-02,2,2,2,2\n")
         let day: Int64 = 86_400_000_000_000
-        let merged = MarketTape.merge([try CSVBarReader.read(path: a, name: "a", source: 1, instrument: 1, period: day).get(),
-                                       try CSVBarReader.read(path: b, name: "b", source: 2, instrument: 2, period: day).get()])
+        let merged = MarketTape.merge([
+            try CSVBarReader.read(path: a, name: "a", source: 1, instrument: 1, period: day).get(),
+            try CSVBarReader.read(path: b, name: "b", source: 2, instrument: 2, period: day).get(),
+        ])
         #expect((0..<merged.count).map { merged.event($0).pointee.source } == [1, 2, 2, 1])
     }
 }

@@ -9,7 +9,8 @@ import TrellisHost
         let scenario = Scenario()
         let tag = "rogue-\(UUID())"
         scenario.writeBars("a.csv", closes: [1, 2, 3])
-        let result = try scenario.run("""
+        let result = try scenario.run(
+            """
             trellis: 1
             feeds: { a: { source: csv, path: a.csv } }
             nodes:
@@ -17,16 +18,17 @@ import TrellisHost
               watcher: { use: test-observer, inputs: [rogue], params: { tag: \(tag) } }
             """)
         let statuses = TestNodes.statuses(tag, "rogue")
-        #expect(statuses == [
-            "signal during create": TRELLIS_ERR_STATE,
-            "order from a model": TRELLIS_ERR_DENIED,
-            "fill from a model": TRELLIS_ERR_DENIED,
-            "timer": TRELLIS_ERR_DENIED,
-            "truncated signal": TRELLIS_ERR_INVALID,
-            "unknown type": TRELLIS_ERR_INVALID,
-            "signal": TRELLIS_OK,
-            "custom": TRELLIS_OK,
-        ])
+        #expect(
+            statuses == [
+                "signal during create": TRELLIS_ERR_STATE,
+                "order from a model": TRELLIS_ERR_DENIED,
+                "fill from a model": TRELLIS_ERR_DENIED,
+                "timer": TRELLIS_ERR_DENIED,
+                "truncated signal": TRELLIS_ERR_INVALID,
+                "unknown type": TRELLIS_ERR_INVALID,
+                "signal": TRELLIS_OK,
+                "custom": TRELLIS_OK,
+            ])
         let watched = TestNodes.log(tag, "watcher")
         #expect(watched.of(TRELLIS_EVENT_SIGNAL).map(\.label) == ["fine"])
         #expect(watched.of(TRELLIS_EVENT_CUSTOM).count == 1)
@@ -42,17 +44,19 @@ import TrellisHost
         let scenario = Scenario()
         let tag = "orders-\(UUID())"
         scenario.writeBars("a.csv", closes: [10, 11, 12])
-        _ = try scenario.run("""
+        _ = try scenario.run(
+            """
             trellis: 1
             feeds: { a: { source: csv, path: a.csv } }
             nodes:
               bad: { use: test-bad-orders, inputs: [a], params: { tag: \(tag) } }
             """)
-        #expect(TestNodes.statuses(tag, "bad") == [
-            "unknown flag": TRELLIS_ERR_UNSUPPORTED, "reserved": TRELLIS_ERR_UNSUPPORTED, "unknown type": TRELLIS_ERR_UNSUPPORTED,
-            "no side": TRELLIS_ERR_UNSUPPORTED, "good": TRELLIS_OK, "repeated id": TRELLIS_OK, "smaller id": TRELLIS_OK,
-            "host id": TRELLIS_OK, "reduce only": TRELLIS_OK, "reduce only up": TRELLIS_OK,
-        ])
+        #expect(
+            TestNodes.statuses(tag, "bad") == [
+                "unknown flag": TRELLIS_ERR_UNSUPPORTED, "reserved": TRELLIS_ERR_UNSUPPORTED, "unknown type": TRELLIS_ERR_UNSUPPORTED,
+                "no side": TRELLIS_ERR_UNSUPPORTED, "good": TRELLIS_OK, "repeated id": TRELLIS_OK, "smaller id": TRELLIS_OK,
+                "host id": TRELLIS_OK, "reduce only": TRELLIS_OK, "reduce only up": TRELLIS_OK,
+            ])
         let updates = TestNodes.log(tag, "bad").of(TRELLIS_EVENT_ORDER_UPDATE)
         let refused = updates.filter { $0.reasonCode == TRELLIS_REASON_DUPLICATE_ID }
         #expect(refused.map(\.orderID) == [20, 5])
@@ -72,7 +76,8 @@ import TrellisHost
         let scenario = Scenario()
         let tag = "verdicts-\(UUID())"
         scenario.writeBars("a.csv", closes: (1...12).map { 100 + Double($0) })
-        _ = try scenario.run("""
+        _ = try scenario.run(
+            """
             trellis: 1
             venue: { cash: 100000 }
             feeds: { a: { source: csv, path: a.csv } }

@@ -12,7 +12,8 @@ import TrellisHost
     }
 
     @Test func yamlSyntaxErrorIsReportedAtItsPosition() throws {
-        let found = problems("""
+        let found = problems(
+            """
             trellis: 1
             nodes:
               a: { use: test-model, inputs: [bars
@@ -22,7 +23,8 @@ import TrellisHost
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        let found = problems("""
+        let found = problems(
+            """
             trellis: 1
             feeds:
               bars: { source: csv, path: bars.csv }
@@ -51,7 +53,8 @@ import TrellisHost
     }
 
     @Test func kindMismatchesNameBothKinds() {
-        let found = problems("""
+        let found = problems(
+            """
             trellis: 1
             feeds:
               bars: { source: csv, path: bars.csv }
@@ -65,7 +68,8 @@ import TrellisHost
     }
 
     @Test func typeErrorsInTheFormatAreReportedWhereTheyAre() {
-        let found = problems("""
+        let found = problems(
+            """
             trellis: 2
             venue: { cash: -5, commission: lots }
             feeds:
@@ -73,17 +77,19 @@ import TrellisHost
             nodes:
               model: { use: test-model, inputs: bars, params: { tag: x } }
             """)
-        #expect(found == [
-            "1:10: trellis must be 1, not 2",
-            "2:16: venue.cash must be greater than 0, not -5",
-            "2:32: venue.commission must be a number, not string 'lots'",
-            "4:19: feeds.bars.source must be one of 'csv', not 'parquet'",
-            "6:37: nodes.model.inputs must be an array, not string 'bars'",
-        ])
+        #expect(
+            found == [
+                "1:10: trellis must be 1, not 2",
+                "2:16: venue.cash must be greater than 0, not -5",
+                "2:32: venue.commission must be a number, not string 'lots'",
+                "4:19: feeds.bars.source must be one of 'csv', not 'parquet'",
+                "6:37: nodes.model.inputs must be an array, not string 'bars'",
+            ])
     }
 
     @Test func anOrderTakesOnePath() {
-        let found = problems("""
+        let found = problems(
+            """
             trellis: 1
             feeds:
               bars: { source: csv, path: bars.csv }
@@ -96,7 +102,8 @@ import TrellisHost
     }
 
     @Test func missingDataFile() throws {
-        let found = problems("""
+        let found = problems(
+            """
             trellis: 1
             feeds:
               bars: { source: csv, path: missing.csv }
@@ -108,7 +115,8 @@ import TrellisHost
     }
 
     @Test func duplicateKeysAreReportedAtTheSecondOne() {
-        let found = problems("""
+        let found = problems(
+            """
             trellis: 1
             nodes:
               model: { use: test-model, params: { tag: x } }
@@ -130,14 +138,17 @@ import TrellisHost
     @Test func hintsSayWhatToDo() throws {
         let scenario = Scenario()
         scenario.writeBars("bars.csv", closes: [1, 2, 3])
-        let diagnostics = scenario.problems("""
+        let diagnostics = scenario.problems(
+            """
             trellis: 1
             feeds: { bars: { source: csv, path: bars.csv } }
             nodes:
               m: { use: test-model, inputs: [bars], params: { tag: x, colour: red } }
             """)
         try #require(diagnostics.count == 1)
-        #expect(diagnostics[0].description.hasSuffix("graph.yaml:4:59: error: unknown parameter 'colour' of node 'm' (test-model); its parameters: tag, labels, period"))
+        #expect(
+            diagnostics[0].description.hasSuffix(
+                "graph.yaml:4:59: error: unknown parameter 'colour' of node 'm' (test-model); its parameters: tag, labels, period"))
     }
 
     @Test func theBundledExampleValidates() throws {

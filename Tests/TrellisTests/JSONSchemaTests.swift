@@ -13,7 +13,8 @@ import TrellisHost
     }
 
     @Test func checksTypesRangesAndKeys() throws {
-        let schema = try schema(#"""
+        let schema = try schema(
+            #"""
             {"type": "object", "required": ["n"], "additionalProperties": false,
              "properties": {"n": {"type": "integer", "minimum": 1, "maximum": 10},
                             "x": {"type": "number", "exclusiveMinimum": 0},
@@ -22,19 +23,22 @@ import TrellisHost
         #expect(schema.validate(try value("{n: 3, x: 0.5, s: a, l: [p, q]}")).isEmpty)
         #expect(schema.validate(try value("{n: 3.0}")).isEmpty, "3.0 is an integer in JSON Schema")
         let messages = schema.validate(try value("{n: 0, x: 0, s: c, l: [p, 1, r], y: 1}")).map { "\($0.path.joined(separator: ".")): \($0.message)" }
-        #expect(messages.sorted() == [
-            "l.1: must be a string, not integer 1",
-            "l: must have at most 2 items, not 3",
-            "n: must be at least 1, not 0",
-            "s: must be one of 'a', 'b', not 'c'",
-            "x: must be greater than 0, not 0",
-            "y: unknown key 'y'",
-        ])
+        #expect(
+            messages.sorted() == [
+                "l.1: must be a string, not integer 1",
+                "l: must have at most 2 items, not 3",
+                "n: must be at least 1, not 0",
+                "s: must be one of 'a', 'b', not 'c'",
+                "x: must be greater than 0, not 0",
+                "y: unknown key 'y'",
+            ])
         #expect(schema.validate(try value("{x: 1}")).map(\.message) == ["needs the key 'n'"])
     }
 
     @Test func fillsDefaults() throws {
-        let schema = try schema(#"{"type": "object", "properties": {"a": {"type": "integer", "default": 5}, "b": {"type": "object", "properties": {"c": {"default": "z"}}, "default": {}}}}"#)
+        let schema = try schema(
+            #"{"type": "object", "properties": {"a": {"type": "integer", "default": 5}, "b": {"type": "object", "properties": {"c": {"default": "z"}}, "default": {}}}}"#
+        )
         let filled = schema.withDefaults(try value("{b: {}}"))
         #expect(filled["a"]?.integer == 5)
         #expect(filled["b"]?["c"]?.string == "z")
@@ -42,7 +46,8 @@ import TrellisHost
     }
 
     @Test func combinatorsAndReferences() throws {
-        let schema = try schema(#"""
+        let schema = try schema(
+            #"""
             {"$defs": {"label": {"type": "string", "maxLength": 3}},
              "anyOf": [{"$ref": "#/$defs/label"}, {"type": "array", "items": {"$ref": "#/$defs/label"}}]}
             """#)

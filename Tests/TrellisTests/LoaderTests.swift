@@ -43,7 +43,9 @@ import TrellisHost
 
     @Test func elfThatIsNotLoadable() throws {
         let object = Scenario().directory + "/libobject.so"
-        let compile = try Shell.run(["gcc", "-c", "-o", object, Repository.path("Tests/Fixtures/plugins/fixture_plugin.c"), "-I", Repository.path("SDK/CTrellis/include")])
+        let compile = try Shell.run([
+            "gcc", "-c", "-o", object, Repository.path("Tests/Fixtures/plugins/fixture_plugin.c"), "-I", Repository.path("SDK/CTrellis/include"),
+        ])
         #expect(compile.status == 0)
         let error = try #require(failure(loading: object))
         #expect(error.code == .notSharedLibrary)
@@ -101,7 +103,8 @@ import TrellisHost
     @Test func createFailureCarriesThePluginsMessage() throws {
         let scenario = Scenario()
         scenario.writeBars("bars.csv", closes: [1, 2, 3])
-        let problems = scenario.problems("""
+        let problems = scenario.problems(
+            """
             trellis: 1
             plugins: { load: [\(try fixture())] }
             feeds: { bars: { source: csv, path: bars.csv } }
@@ -119,7 +122,8 @@ import TrellisHost
         let scenario = Scenario()
         scenario.writeBars("bars.csv", closes: [1, 2, 3])
         let wrong = "sha256:" + String(repeating: "0", count: 64)
-        let problems = scenario.problems("""
+        let problems = scenario.problems(
+            """
             trellis: 1
             plugins:
               load: [\(try fixture())]
@@ -139,7 +143,8 @@ import TrellisHost
         let scenario = Scenario()
         scenario.writeBars("bars.csv", closes: [1, 2, 3, 4, 5, 6, 7])
         let plugin = try PluginLoader.load(try fixture())
-        let result = try scenario.run("""
+        let result = try scenario.run(
+            """
             trellis: 1
             plugins:
               load: [\(plugin.path)]

@@ -8,7 +8,8 @@ import TrellisHost
     /// Runs sma-cross (10, 20), all equity per trade, on GOOG with the plugin in `library`.
     static func runSMACross(library: String, type: String = "sma-cross", fast: Int = 10, slow: Int = 20) throws -> RunResult {
         let scenario = Scenario()
-        return try scenario.run("""
+        return try scenario.run(
+            """
             trellis: 1
             plugins: { load: [\(library)] }
             venue: { cash: 10000, commission: 0.002 }

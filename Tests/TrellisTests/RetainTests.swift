@@ -12,7 +12,9 @@ import Testing
         let scenario = Scenario()
         let rows = try String(contentsOfFile: Repository.path("data/GOOG.csv"), encoding: .utf8).split(separator: "\n").prefix(bars + 1)
         scenario.write("goog.csv", rows.joined(separator: "\n") + "\n")
-        let graph = scenario.write("graph.yaml", """
+        let graph = scenario.write(
+            "graph.yaml",
+            """
             trellis: 1
             plugins: { load: [\(Repository.swiftSMACross)] }
             venue: { cash: 10000, commission: 0.002 }
@@ -20,8 +22,9 @@ import Testing
             nodes:
               trend: { use: sma-cross-swift/sma-cross, inputs: [goog], params: { fast: 5, slow: 10, quantity: 0.9999, sizing: equity } }
             """)
-        let output = try Shell.run([Repository.trellis, "run", graph, "--json", "--no-default-plugin-paths"],
-                                   environment: ["LD_PRELOAD": counter, "TRELLIS_COUNT_RETAINS_IN": "libTrellisSMACross.so"])
+        let output = try Shell.run(
+            [Repository.trellis, "run", graph, "--json", "--no-default-plugin-paths"],
+            environment: ["LD_PRELOAD": counter, "TRELLIS_COUNT_RETAINS_IN": "libTrellisSMACross.so"])
         try #require(output.status == 0, "\(output.stderr)")
         let line = try #require(output.stderr.split(separator: "\n").last { $0.hasPrefix("retains=") })
         let numbers = line.split(separator: " ").compactMap { Int($0.split(separator: "=").last ?? "") }

@@ -14,7 +14,8 @@ import TrellisHost
         let tag = "routing-\(UUID())"
         scenario.writeBars("a.csv", closes: (1...30).map { 100 + Double($0) })
         scenario.writeBars("b.csv", closes: (1...30).map { 50 + Double($0 % 7) })
-        let result = try scenario.run("""
+        let result = try scenario.run(
+            """
             trellis: 1
             venue: { cash: 100000 }
             feeds:
@@ -58,7 +59,8 @@ import TrellisHost
         let scenario = Scenario()
         let tag = "gate-\(UUID())"
         scenario.writeBars("a.csv", closes: (1...12).map { Double($0) })
-        _ = try scenario.run("""
+        _ = try scenario.run(
+            """
             trellis: 1
             feeds: { a: { source: csv, path: a.csv } }
             nodes:
@@ -81,7 +83,8 @@ import TrellisHost
         let tag = "timer-\(UUID())"
         scenario.writeBars("a.csv", closes: [1, 2, 3, 4])
         let hour: Int64 = 3_600_000_000_000
-        _ = try scenario.run("""
+        _ = try scenario.run(
+            """
             trellis: 1
             feeds: { a: { source: csv, path: a.csv } }
             nodes:

@@ -6,7 +6,8 @@ import TrellisHost
 /// agree; and the README shows exactly the code in the repository.
 @Suite struct TemplateTests {
     private func runStreak(_ library: String, type: String) throws -> RunResult {
-        try Scenario().run("""
+        try Scenario().run(
+            """
             trellis: 1
             plugins: { load: [\(library)] }
             feeds: { goog: { source: csv, path: \(Repository.path("data/GOOG.csv")), symbol: GOOG, lot_size: 1 } }

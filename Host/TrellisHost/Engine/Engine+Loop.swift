@@ -7,6 +7,8 @@ extension Engine {
     /// event the due timers fire and the account's equity is recorded. `progress` is called with
     /// (events done, events in all) every 64Ki events.
     func run(progress: ((Int, Int) -> Void)? = nil) {
+        state.pointee.phase = CrashReporter.Phase.event.rawValue
+        defer { state.pointee.phase = CrashReporter.Phase.idle.rawValue }
         let count = tape.count
         var index = 0
         while index < count {
@@ -111,7 +113,10 @@ extension Engine {
 
     /// `trellis_host.emit`: checks the event, copies it to the queue and stamps it.
     func emit(from slot: Int, _ event: UnsafePointer<trellis_event_header>) -> trellis_status {
-        guard state.pointee.current == slot else { return TRELLIS_ERR_STATE }
+        let phase = state.pointee.phase
+        guard state.pointee.current == slot, phase != CrashReporter.Phase.create.rawValue, phase != CrashReporter.Phase.destroy.rawValue else {
+            return TRELLIS_ERR_STATE
+        }
         if let problem = EventLayout.problem(with: event) {
             noteProblem(slot: slot, "refused an event: \(problem)")
             return TRELLIS_ERR_INVALID
@@ -124,7 +129,7 @@ extension Engine {
             TRELLIS_EVENT_POSITION where kind != .broker,
             TRELLIS_EVENT_ACCOUNT where kind != .broker,
             TRELLIS_EVENT_TIMER:
-            noteProblem(slot: slot, "refused a \(OrderChecks.typeName(event.pointee.type)) event: \(kind) nodes may not send it")
+            noteProblem(slot: slot, "refused an event of type \(OrderChecks.typeName(event.pointee.type)): \(kind) nodes may not send it")
             return TRELLIS_ERR_DENIED
         case TRELLIS_EVENT_ORDER:
             if let problem = OrderChecks.problem(with: event) {

@@ -53,8 +53,9 @@ extension Engine {
         }
         let isHostID = order.pointee.order_id & (1 << 63) != 0
         guard isHostID || order.pointee.order_id > lastOrderIDs[emitter], orders[key] == nil else {
-            reject(order.pointee, code: TRELLIS_REASON_DUPLICATE_ID,
-                   reason: "order id \(order.pointee.order_id) is not larger than this node's last one (\(lastOrderIDs[emitter]))")
+            reject(
+                order.pointee, code: TRELLIS_REASON_DUPLICATE_ID,
+                reason: "order id \(order.pointee.order_id) is not larger than this node's last one (\(lastOrderIDs[emitter]))")
             return
         }
         if !isHostID { lastOrderIDs[emitter] = order.pointee.order_id }
@@ -86,8 +87,11 @@ extension Engine {
     /// venue cancels it and confirms.
     private func cancel(_ key: OrderKey, _ intent: trellis_order) {
         guard let record = orders[key], case .atVenue = record.stage else {
-            if let record = orders[key] { queueUpdate(for: record.order, status: TRELLIS_ORDER_CANCELED, code: TRELLIS_REASON_CANCELED, reason: "canceled by its node") }
-            else { venue.cancel(intent, now: state.pointee.now) { queue.pointee.append($0, size: $1) } }
+            if let record = orders[key] {
+                queueUpdate(for: record.order, status: TRELLIS_ORDER_CANCELED, code: TRELLIS_REASON_CANCELED, reason: "canceled by its node")
+            } else {
+                venue.cancel(intent, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+            }
             return
         }
         venue.cancel(intent, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
@@ -117,8 +121,9 @@ extension Engine {
         guard var record = orders[key], record.stage == .atRisk(slot) else { return TRELLIS_ERR_NOT_FOUND }
         record.stage = .denied(slot)
         orders[key] = record
-        queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: code == TRELLIS_REASON_NONE ? TRELLIS_REASON_RISK : code,
-                    reason: reason, reporter: nodeID(slot))
+        queueUpdate(
+            for: record.order, status: TRELLIS_ORDER_DENIED, code: code == TRELLIS_REASON_NONE ? TRELLIS_REASON_RISK : code,
+            reason: reason, reporter: nodeID(slot))
         return TRELLIS_OK
     }
 

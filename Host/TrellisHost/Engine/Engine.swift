@@ -1,4 +1,5 @@
 import CTrellis
+import Glibc
 import Logging
 
 /// One graph's deterministic, single-threaded event loop (DESIGN §4).
@@ -32,12 +33,16 @@ final class Engine {
     var lastOrderIDs: [UInt64]
     /// Node names by id (index 0 is the host).
     let names: [String]
+    /// Per slot, "node 'x' (plugin 'y', /path)" as a C string, for the crash reporter.
+    let crashLabels: UnsafeMutablePointer<UnsafeMutablePointer<CChar>>
 
     struct LoopState {
         var now: Int64 = 0
+        /// What the engine is doing with its nodes (a `CrashReporter.Phase`).
+        var phase = CrashReporter.Phase.idle.rawValue
         /// When the earliest pending timer fires; Int64.max when none is pending.
         var nextTimer = Int64.max
-        /// The slot whose callback is running, or -1.
+        /// The slot whose code is running, or -1.
         var current = -1
         var eventsDelivered = 0
     }
@@ -61,14 +66,26 @@ final class Engine {
         queue.initialize(to: EventQueue())
         hostOrderIDs = Array(repeating: 0, count: nodeCount)
         lastOrderIDs = Array(repeating: 0, count: nodeCount)
+        crashLabels = .allocate(capacity: max(nodeCount, 1))
         for (index, node) in graph.nodes.enumerated() {
             slots[index] = NodeSlot(node: node, orderHop: routing.orderHop[index], gates: routing.gateRange[index])
             contexts[index] = HostContext(engine: Unmanaged.passUnretained(self), slot: index)
             hostTables[index] = HostTable.make(context: contexts + index)
+            crashLabels[index] = strdup("node '\(node.name)' (plugin '\(node.type.pluginID)', \(node.type.pluginPath))")!
         }
+        CrashReporter.watchedLabels = crashLabels
+        CrashReporter.watchedCount = nodeCount
+        CrashReporter.watchedState = state
     }
 
     deinit {
+        if CrashReporter.watchedState == state {
+            CrashReporter.watchedState = nil
+            CrashReporter.watchedLabels = nil
+            CrashReporter.watchedCount = 0
+        }
+        for index in 0..<nodeCount { free(crashLabels[index]) }
+        crashLabels.deallocate()
         queue.pointee.release()
         queue.deinitialize(count: 1)
         queue.deallocate()
@@ -96,7 +113,8 @@ final class Engine {
     func createNodes() -> [Diagnostic] {
         var problems: [Diagnostic] = []
         for (index, node) in graph.nodes.enumerated() {
-            if let problem = create(index, node) { problems.append(problem) }
+            let problem = inPhase(.create, slot: index) { create(index, node) }
+            if let problem { problems.append(problem) }
         }
         if !problems.isEmpty { destroyNodes() }
         return problems
@@ -122,9 +140,10 @@ final class Engine {
             let reason = String(cString: message)
             let detail = reason.isEmpty ? "(the plugin gave no reason)" : reason
             let what = status == TRELLIS_OK ? "create returned no instance" : "create failed (status \(status))"
-            return Diagnostic(file: graph.spec.file, at: node.spec.location,
-                              "node '\(node.name)' (\(node.type.name) from plugin '\(node.type.pluginID)', \(node.type.pluginPath)): \(what): \(detail)",
-                              hint: "check the node's params")
+            return Diagnostic(
+                file: graph.spec.file, at: node.spec.location,
+                "node '\(node.name)' (\(node.type.name) from plugin '\(node.type.pluginID)', \(node.type.pluginPath)): \(what): \(detail)",
+                hint: "check the node's params")
         }
         slots[index].instance = instance
         return nil
@@ -134,12 +153,13 @@ final class Engine {
     func activateNodes() -> Diagnostic? {
         for index in 0..<nodeCount {
             guard let activate = slots[index].methods.pointee.activate else { continue }
-            let status = withCallback(slot: index) { activate(slots[index].instance) }
+            let status = inPhase(.activate, slot: index) { activate(slots[index].instance) }
             drain()
             if status != TRELLIS_OK {
                 let node = graph.nodes[index]
-                return Diagnostic(file: graph.spec.file, at: node.spec.location, "node '\(node.name)' (\(node.type.pluginID)) failed to activate (status \(status))",
-                                  hint: "its log lines above say why")
+                return Diagnostic(
+                    file: graph.spec.file, at: node.spec.location, "node '\(node.name)' (\(node.type.pluginID)) failed to activate (status \(status))",
+                    hint: "its log lines above say why")
             }
         }
         return nil
@@ -149,7 +169,7 @@ final class Engine {
     func deactivateNodes() {
         for index in 0..<nodeCount {
             guard let deactivate = slots[index].methods.pointee.deactivate else { continue }
-            let status = withCallback(slot: index) { deactivate(slots[index].instance) }
+            let status = inPhase(.deactivate, slot: index) { deactivate(slots[index].instance) }
             if status != TRELLIS_OK { noteFailure(slot: index, status: status, during: "deactivate") }
             drain()
         }
@@ -161,17 +181,18 @@ final class Engine {
     func destroyNodes() {
         for index in (0..<nodeCount).reversed() {
             guard let instance = slots[index].instance else { continue }
-            slots[index].methods.pointee.destroy?(instance)
+            inPhase(.destroy, slot: index) { slots[index].methods.pointee.destroy?(instance) }
             slots[index].instance = nil
         }
     }
 
-    /// Runs `body` as node `slot`'s callback: emit is allowed and attributed to it.
-    @inline(__always)
-    func withCallback<R>(slot: Int, _ body: () -> R) -> R {
-        let previous = state.pointee.current
-        state.pointee.current = slot
-        defer { state.pointee.current = previous }
+    /// Runs `body`, node `slot`'s code, in `phase`: the crash reporter can name it, and emit is
+    /// allowed (and attributed to it) outside create and destroy.
+    @discardableResult
+    func inPhase<R>(_ phase: CrashReporter.Phase, slot: Int, _ body: () -> R) -> R {
+        let (previousSlot, previousPhase) = (state.pointee.current, state.pointee.phase)
+        (state.pointee.current, state.pointee.phase) = (slot, phase.rawValue)
+        defer { (state.pointee.current, state.pointee.phase) = (previousSlot, previousPhase) }
         return body()
     }
 

@@ -25,7 +25,8 @@ enum EventLayout {
         guard type > 0, type < minimumSize.count else { return "unknown event type \(type); use a TRELLIS_EVENT_* value" }
         guard size >= minimumSize[type] else {
             let name = OrderChecks.typeName(UInt16(type))
-            return "a \(name) event of \(size) bytes; ABI 1.0 needs \(minimumSize[type]): set header.size to the size of the whole struct, not of its header"
+            return "an event of type \(name) has header.size \(size); ABI 1.0 needs \(minimumSize[type]): "
+                + "set header.size to the size of the whole struct, not of its header"
         }
         guard size <= Int(TRELLIS_EVENT_MAX_SIZE) else { return "event is \(size) bytes, more than TRELLIS_EVENT_MAX_SIZE" }
         if type == Int(TRELLIS_EVENT_CUSTOM) {

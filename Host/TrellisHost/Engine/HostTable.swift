@@ -48,24 +48,25 @@ enum HostTable {
     /// `trellis.timer/1`: timers in engine time.
     nonisolated(unsafe) static let timerExtension: UnsafeMutablePointer<trellis_timer_ext> = {
         let ext = UnsafeMutablePointer<trellis_timer_ext>.allocate(capacity: 1)
-        ext.initialize(to: trellis_timer_ext(
-            struct_size: UInt32(MemoryLayout<trellis_timer_ext>.size), _reserved: 0,
-            schedule: { ctx, time, id in
-                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
-                context.pointee.engine._withUnsafeGuaranteedRef { engine in
-                    engine.timers.schedule(slot: context.pointee.slot, id: id, at: time)
-                    engine.state.pointee.nextTimer = engine.timers.next?.time ?? .max
-                }
-                return TRELLIS_OK
-            },
-            cancel: { ctx, id in
-                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
-                let found = context.pointee.engine._withUnsafeGuaranteedRef { engine in
-                    defer { engine.state.pointee.nextTimer = engine.timers.next?.time ?? .max }
-                    return engine.timers.cancel(slot: context.pointee.slot, id: id)
-                }
-                return found ? TRELLIS_OK : TRELLIS_ERR_NOT_FOUND
-            }))
+        ext.initialize(
+            to: trellis_timer_ext(
+                struct_size: UInt32(MemoryLayout<trellis_timer_ext>.size), _reserved: 0,
+                schedule: { ctx, time, id in
+                    let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                    context.pointee.engine._withUnsafeGuaranteedRef { engine in
+                        engine.timers.schedule(slot: context.pointee.slot, id: id, at: time)
+                        engine.state.pointee.nextTimer = engine.timers.next?.time ?? .max
+                    }
+                    return TRELLIS_OK
+                },
+                cancel: { ctx, id in
+                    let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                    let found = context.pointee.engine._withUnsafeGuaranteedRef { engine in
+                        defer { engine.state.pointee.nextTimer = engine.timers.next?.time ?? .max }
+                        return engine.timers.cancel(slot: context.pointee.slot, id: id)
+                    }
+                    return found ? TRELLIS_OK : TRELLIS_ERR_NOT_FOUND
+                }))
         return ext
     }()
 }
@@ -74,20 +75,21 @@ extension HostTable {
     /// `trellis.risk/1`: a risk node's verdict on an order intent it holds.
     nonisolated(unsafe) static let riskExtension: UnsafeMutablePointer<trellis_risk_ext> = {
         let ext = UnsafeMutablePointer<trellis_risk_ext>.allocate(capacity: 1)
-        ext.initialize(to: trellis_risk_ext(
-            struct_size: UInt32(MemoryLayout<trellis_risk_ext>.size), _reserved: 0,
-            approve: { ctx, origin, orderID, quantity, sizeMode in
-                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
-                return context.pointee.engine._withUnsafeGuaranteedRef {
-                    $0.approve(from: context.pointee.slot, origin: origin, orderID: orderID, quantity: quantity, sizeMode: sizeMode)
-                }
-            },
-            deny: { ctx, origin, orderID, code, reason in
-                let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
-                return context.pointee.engine._withUnsafeGuaranteedRef {
-                    $0.deny(from: context.pointee.slot, origin: origin, orderID: orderID, code: code, reason: String(reason))
-                }
-            }))
+        ext.initialize(
+            to: trellis_risk_ext(
+                struct_size: UInt32(MemoryLayout<trellis_risk_ext>.size), _reserved: 0,
+                approve: { ctx, origin, orderID, quantity, sizeMode in
+                    let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                    return context.pointee.engine._withUnsafeGuaranteedRef {
+                        $0.approve(from: context.pointee.slot, origin: origin, orderID: orderID, quantity: quantity, sizeMode: sizeMode)
+                    }
+                },
+                deny: { ctx, origin, orderID, code, reason in
+                    let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                    return context.pointee.engine._withUnsafeGuaranteedRef {
+                        $0.deny(from: context.pointee.slot, origin: origin, orderID: orderID, code: code, reason: String(reason))
+                    }
+                }))
         return ext
     }()
 }

@@ -33,8 +33,12 @@ struct Routing {
             self.init(signal.label)
         }
 
-        init(_ field: (CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar,
-                       CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar)) {
+        init(
+            _ field: (
+                CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar,
+                CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar
+            )
+        ) {
             words = unsafeBitCast(field, to: (UInt64, UInt64, UInt64, UInt64).self)
         }
 

@@ -37,13 +37,18 @@ public enum CSVBarReader {
         }
         let length = period ?? smallestGap
         guard length > 0 else {
-            return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "cannot tell the bar period from a single row", hint: "give the feed a period, e.g. period: 1d")]))
+            return .failure(
+                DiagnosticsError([
+                    Diagnostic(file: name, at: nil, "cannot tell the bar period from a single row", hint: "give the feed a period, e.g. period: 1d")
+                ]))
         }
         tape.stampBars(period: length, shift: labels == .open ? length : 0)
         return .success(tape)
     }
 
-    private static func parse(_ text: UnsafeBufferPointer<UInt8>, name: String, source: UInt32, instrument: UInt32) -> Result<(MarketTape, Int64), DiagnosticsError> {
+    private static func parse(
+        _ text: UnsafeBufferPointer<UInt8>, name: String, source: UInt32, instrument: UInt32
+    ) -> Result<(MarketTape, Int64), DiagnosticsError> {
         var problems: [Diagnostic] = []
         var problemCount = 0
         func problem(_ line: Int, _ message: String, hint: String? = nil) {
@@ -55,18 +60,24 @@ public enum CSVBarReader {
         let end = text.count - 1  // the appended NUL
         var lines = LineCursor(text: text, end: end)
         guard let header = lines.next() else {
-            return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "the data file is empty", hint: "expected a header line: ,Open,High,Low,Close,Volume")]))
+            return .failure(
+                DiagnosticsError([Diagnostic(file: name, at: nil, "the data file is empty", hint: "expected a header line: ,Open,High,Low,Close,Volume")]))
         }
         let headerNames = fields(of: header.range, in: text).map { String(decoding: UnsafeBufferPointer(rebasing: text[$0]), as: UTF8.self) }
         guard let columns = Columns(names: headerNames) else {
-            return .failure(DiagnosticsError([Diagnostic(file: name, at: SourceLocation(file: name, line: 1, column: 1), "the header must name Open, High, Low and Close columns",
-                                        hint: "expected e.g. ,Open,High,Low,Close,Volume")]))
+            return .failure(
+                DiagnosticsError([
+                    Diagnostic(
+                        file: name, at: SourceLocation(file: name, line: 1, column: 1), "the header must name Open, High, Low and Close columns",
+                        hint: "expected e.g. ,Open,High,Low,Close,Volume")
+                ]))
         }
         let tape = MarketTape(capacity: max(16, end / 40))
         var previous = Int64.min
         var smallestGap = Int64.max
         var bar = trellis_bar()
-        bar.header = trellis_event_header(size: UInt32(MemoryLayout<trellis_bar>.size), type: UInt16(TRELLIS_EVENT_BAR), flags: 0, ts_ns: 0, instrument: instrument, source: source)
+        bar.header = trellis_event_header(
+            size: UInt32(MemoryLayout<trellis_bar>.size), type: UInt16(TRELLIS_EVENT_BAR), flags: 0, ts_ns: 0, instrument: instrument, source: source)
         while let line = lines.next() {
             if line.range.isEmpty { continue }
             let cells = fields(of: line.range, in: text)
@@ -95,8 +106,10 @@ public enum CSVBarReader {
                 continue
             }
             guard time > previous else {
-                problem(line.number, time == previous ? "duplicate timestamp \(Timestamp.format(time))" : "timestamp \(Timestamp.format(time)) is earlier than the row before",
-                        hint: "rows must be in time order")
+                problem(
+                    line.number,
+                    time == previous ? "duplicate timestamp \(Timestamp.format(time))" : "timestamp \(Timestamp.format(time)) is earlier than the row before",
+                    hint: "rows must be in time order")
                 continue
             }
             if previous != Int64.min { smallestGap = min(smallestGap, time - previous) }

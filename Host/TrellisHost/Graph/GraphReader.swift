@@ -20,7 +20,8 @@ public enum GraphReader {
         guard let root else { return (nil, syntaxProblems) }
         var diagnostics = syntaxProblems
         guard root.members != nil else {
-            diagnostics.append(Diagnostic(file: file, at: root.location, "a graph must be a mapping with the keys trellis, feeds and nodes", hint: "see strategies.yaml"))
+            diagnostics.append(
+                Diagnostic(file: file, at: root.location, "a graph must be a mapping with the keys trellis, feeds and nodes", hint: "see strategies.yaml"))
             return (nil, diagnostics)
         }
         for violation in GraphSchema.schema.validate(root) {
@@ -36,7 +37,8 @@ public enum GraphReader {
         if let key = violation.unknownKey {
             let guess = Suggestion.phrase(for: key, in: violation.allowedKeys)
             let hint = violation.allowedKeys.isEmpty ? "remove it" : "allowed keys: \(violation.allowedKeys.joined(separator: ", "))"
-            return Diagnostic(file: file, at: violation.location, "unknown key '\(key)' in \(subject)" + (guess.map { "; \($0)" } ?? ""), hint: guess == nil ? hint : nil)
+            return Diagnostic(
+                file: file, at: violation.location, "unknown key '\(key)' in \(subject)" + (guess.map { "; \($0)" } ?? ""), hint: guess == nil ? hint : nil)
         }
         return Diagnostic(file: file, at: violation.location, "\(subject) \(violation.message)", hint: hint(forPath: violation.path))
     }
@@ -69,12 +71,18 @@ public enum GraphReader {
         var seen: [String: SourceLocation?] = [:]
         func checkName(_ member: ValueNode.Member, _ what: String) -> Bool {
             guard isValidName(member.key) else {
-                diagnostics.append(Diagnostic(file: file, at: member.keyLocation, "\(what) name '\(member.key)' is not a plain name", hint: "use letters, digits, '-' and '_', starting with a letter"))
+                diagnostics.append(
+                    Diagnostic(
+                        file: file, at: member.keyLocation, "\(what) name '\(member.key)' is not a plain name",
+                        hint: "use letters, digits, '-' and '_', starting with a letter"))
                 return false
             }
             if let earlier = seen[member.key] {
                 let line = earlier.map { " (line \($0.line))" } ?? ""
-                diagnostics.append(Diagnostic(file: file, at: member.keyLocation, "'\(member.key)' names both a feed\(line) and a node", hint: "rename one; inputs refer to feeds and nodes by name"))
+                diagnostics.append(
+                    Diagnostic(
+                        file: file, at: member.keyLocation, "'\(member.key)' names both a feed\(line) and a node",
+                        hint: "rename one; inputs refer to feeds and nodes by name"))
                 return false
             }
             seen[member.key] = member.keyLocation
@@ -83,10 +91,11 @@ public enum GraphReader {
         for member in root["feeds"]?.members ?? [] where checkName(member, "feed") {
             let feed = member.value
             guard let source = feed["source"]?.string, let path = feed["path"]?.string else { continue }
-            spec.feeds.append(GraphSpec.FeedSpec(
-                name: member.key, location: member.keyLocation, source: source, path: Located(path, at: feed["path"]?.location),
-                symbol: feed["symbol"]?.string ?? member.key, labels: CSVBarReader.Labels(rawValue: feed["timestamps"]?.string ?? "open") ?? .open,
-                period: feed["period"]?.string.flatMap(duration), tickSize: feed["tick_size"]?.number ?? 0, lotSize: feed["lot_size"]?.number ?? 1))
+            spec.feeds.append(
+                GraphSpec.FeedSpec(
+                    name: member.key, location: member.keyLocation, source: source, path: Located(path, at: feed["path"]?.location),
+                    symbol: feed["symbol"]?.string ?? member.key, labels: CSVBarReader.Labels(rawValue: feed["timestamps"]?.string ?? "open") ?? .open,
+                    period: feed["period"]?.string.flatMap(duration), tickSize: feed["tick_size"]?.number ?? 0, lotSize: feed["lot_size"]?.number ?? 1))
         }
         for member in root["nodes"]?.members ?? [] where checkName(member, "node") {
             let node = member.value
@@ -94,9 +103,10 @@ public enum GraphReader {
             let when = (node["when"]?.members ?? []).map { gate in
                 GraphSpec.Gate(node: Located(gate.key, at: gate.keyLocation), labels: gate.value.string.map { [$0] } ?? strings(gate.value).map(\.value))
             }
-            spec.nodes.append(GraphSpec.NodeSpec(
-                name: member.key, location: member.keyLocation, use: Located(use, at: node["use"]?.location),
-                inputs: strings(node["inputs"]), params: node["params"] ?? ValueNode(.object([]), at: node.location), when: when))
+            spec.nodes.append(
+                GraphSpec.NodeSpec(
+                    name: member.key, location: member.keyLocation, use: Located(use, at: node["use"]?.location),
+                    inputs: strings(node["inputs"]), params: node["params"] ?? ValueNode(.object([]), at: node.location), when: when))
         }
         return spec
     }

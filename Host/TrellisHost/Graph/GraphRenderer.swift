@@ -23,20 +23,22 @@ public enum GraphRenderer {
         }
         for node in spec.nodes {
             let kind = kinds[node.name]
-            let shape = switch kind {
-            case .risk: "octagon"
-            case .broker: "box3d"
-            case .model: "ellipse"
-            case .observer: "note"
-            default: "box"
-            }
+            let shape =
+                switch kind {
+                case .risk: "octagon"
+                case .broker: "box3d"
+                case .model: "ellipse"
+                case .observer: "note"
+                default: "box"
+                }
             let label = "\(node.name)\n\(node.use.value)" + (kind.map { " (\($0))" } ?? "")
             lines.append("  \(quote(node.name)) [shape=\(shape), label=\(quote(label))];")
         }
         for node in spec.nodes {
             for input in node.inputs { lines.append("  \(quote(input.value)) -> \(quote(node.name));") }
             for gate in node.when {
-                lines.append("  \(quote(gate.node.value)) -> \(quote(node.name)) [style=dashed, label=\(quote("when " + gate.labels.joined(separator: " | ")))];")
+                lines.append(
+                    "  \(quote(gate.node.value)) -> \(quote(node.name)) [style=dashed, label=\(quote("when " + gate.labels.joined(separator: " | ")))];")
             }
         }
         lines.append("}")
@@ -51,11 +53,12 @@ public enum GraphRenderer {
         for node in spec.nodes {
             let kind = kinds[node.name]
             let text = "\(node.name)<br/>\(node.use.value)" + (kind.map { " (\($0))" } ?? "")
-            let shape = switch kind {
-            case .risk: "{{\"\(text)\"}}"
-            case .model: "([\"\(text)\"])"
-            default: "[\"\(text)\"]"
-            }
+            let shape =
+                switch kind {
+                case .risk: "{{\"\(text)\"}}"
+                case .model: "([\"\(text)\"])"
+                default: "[\"\(text)\"]"
+                }
             lines.append("  \(identifier(node.name))\(shape)")
         }
         for node in spec.nodes {

@@ -63,21 +63,27 @@ public struct GraphValidator {
             guard let plugin = catalog.plugin(id: pluginID) else {
                 let known = catalog.plugins.map(\.id)
                 let guess = Suggestion.phrase(for: pluginID, in: known)
-                error(at: digest.location, "pin for plugin '\(pluginID)', but no plugin with that id was found" + (guess.map { "; \($0)" } ?? ""),
-                      hint: known.isEmpty ? "no plugins were found; check plugins.search" : "plugins found: \(known.joined(separator: ", "))")
+                error(
+                    at: digest.location, "pin for plugin '\(pluginID)', but no plugin with that id was found" + (guess.map { "; \($0)" } ?? ""),
+                    hint: known.isEmpty ? "no plugins were found; check plugins.search" : "plugins found: \(known.joined(separator: ", "))")
                 continue
             }
             let actual = "sha256:" + plugin.sha256
             if actual != digest.value {
-                let failure = PluginLoadError(.pinMismatch, path: plugin.path, plugin: pluginID, "pin mismatch: the library is \(actual), the graph pins \(digest.value)")
-                error(at: digest.location, failure.description, hint: "if you rebuilt it on purpose, update the pin from 'trellis plugins inspect \(plugin.path)'")
+                let failure = PluginLoadError(
+                    .pinMismatch, path: plugin.path, plugin: pluginID, "pin mismatch: the library is \(actual), the graph pins \(digest.value)")
+                error(
+                    at: digest.location, failure.description, hint: "if you rebuilt it on purpose, update the pin from 'trellis plugins inspect \(plugin.path)'"
+                )
             }
         }
     }
 
     private mutating func checkFeeds() {
         for feed in spec.feeds where !FileManager.default.fileExists(atPath: spec.resolve(feed.path.value)) {
-            error(at: feed.path.location, "feed '\(feed.name)': data file \(spec.resolve(feed.path.value)) not found", hint: "paths are relative to the graph file")
+            error(
+                at: feed.path.location, "feed '\(feed.name)': data file \(spec.resolve(feed.path.value)) not found",
+                hint: "paths are relative to the graph file")
         }
     }
 
@@ -87,13 +93,17 @@ public struct GraphValidator {
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 {
             let names = matches.map(\.qualifiedName)
-            error(at: node.use.location, "node type '\(node.use.value)' of node '\(node.name)' is offered by \(matches.count) plugins: \(names.joined(separator: ", "))",
-                  hint: "write one of them in full, e.g. use: \(names[0])")
+            error(
+                at: node.use.location,
+                "node type '\(node.use.value)' of node '\(node.name)' is offered by \(matches.count) plugins: \(names.joined(separator: ", "))",
+                hint: "write one of them in full, e.g. use: \(names[0])")
             return nil
         }
         let known = Set(catalog.nodeTypes.map(\.name))
         let guess = Suggestion.phrase(for: node.use.value, in: known.sorted())
-        var hint = known.isEmpty ? "no plugins were found; build them (swift build) or set plugins.search" : "known node types: \(known.sorted().joined(separator: ", "))"
+        var hint =
+            known.isEmpty
+            ? "no plugins were found; build them (swift build) or set plugins.search" : "known node types: \(known.sorted().joined(separator: ", "))"
         if !catalog.skipped.isEmpty { hint += "; \(catalog.skipped.count) libraries failed to load (trellis plugins list shows why)" }
         error(at: node.use.location, "unknown node type '\(node.use.value)' of node '\(node.name)'" + (guess.map { "; \($0)" } ?? ""), hint: hint)
         return nil
@@ -105,11 +115,14 @@ public struct GraphValidator {
             let subject = "node '\(node.name)'"
             if let key = violation.unknownKey {
                 let guess = Suggestion.phrase(for: key, in: violation.allowedKeys)
-                error(at: location, "unknown parameter '\(key)' of \(subject) (\(type.name))" + (guess.map { "; \($0)" } ?? ""),
-                      hint: violation.allowedKeys.isEmpty ? "\(type.name) takes no parameters" : "its parameters: \(violation.allowedKeys.joined(separator: ", "))")
+                error(
+                    at: location, "unknown parameter '\(key)' of \(subject) (\(type.name))" + (guess.map { "; \($0)" } ?? ""),
+                    hint: violation.allowedKeys.isEmpty
+                        ? "\(type.name) takes no parameters" : "its parameters: \(violation.allowedKeys.joined(separator: ", "))")
             } else {
                 let path = violation.path.isEmpty ? "params" : "parameter '\(violation.path.joined(separator: "."))'"
-                error(at: location, "\(path) of \(subject) \(violation.message)", hint: "'trellis plugins inspect \(type.pluginPath)' shows the parameter schema")
+                error(
+                    at: location, "\(path) of \(subject) \(violation.message)", hint: "'trellis plugins inspect \(type.pluginPath)' shows the parameter schema")
             }
         }
         return type.schema.withDefaults(node.params)
@@ -127,14 +140,16 @@ public struct GraphValidator {
                 (endpoint, inputKind) = (.node(other), kinds[other])
             } else {
                 let guess = Suggestion.phrase(for: input.value, in: spec.endpointNames)
-                error(at: input.location, "unknown input '\(input.value)' of node '\(node.name)'" + (guess.map { "; \($0)" } ?? ""),
-                      hint: guess == nil ? "inputs name feeds (\(spec.feeds.map(\.name).joined(separator: ", "))) or other nodes" : nil)
+                error(
+                    at: input.location, "unknown input '\(input.value)' of node '\(node.name)'" + (guess.map { "; \($0)" } ?? ""),
+                    hint: guess == nil ? "inputs name feeds (\(spec.feeds.map(\.name).joined(separator: ", "))) or other nodes" : nil)
                 return nil
             }
             if let myKind, let inputKind, !myKind.acceptedInputs.contains(inputKind) {
                 let allowed = NodeKind.allCases.filter { myKind.acceptedInputs.contains($0) }.map(\.description)
-                error(at: input.location, "node '\(node.name)' (\(myKind)) cannot take input from '\(input.value)' (\(inputKind))",
-                      hint: allowed.isEmpty ? "\(myKind) nodes take no inputs" : "\(myKind) nodes take input from \(allowed.joined(separator: ", ")) nodes")
+                error(
+                    at: input.location, "node '\(node.name)' (\(myKind)) cannot take input from '\(input.value)' (\(inputKind))",
+                    hint: allowed.isEmpty ? "\(myKind) nodes take no inputs" : "\(myKind) nodes take input from \(allowed.joined(separator: ", ")) nodes")
             }
             return endpoint
         }
@@ -145,8 +160,11 @@ public struct GraphValidator {
             guard let target = spec.nodes.firstIndex(where: { $0.name == gate.node.value }) else {
                 let isFeed = spec.feeds.contains { $0.name == gate.node.value }
                 let guess = Suggestion.phrase(for: gate.node.value, in: spec.nodes.map(\.name))
-                error(at: gate.node.location, "when of node '\(node.name)' refers to " + (isFeed ? "feed '\(gate.node.value)'" : "unknown node '\(gate.node.value)'") + (guess.map { "; \($0)" } ?? ""),
-                      hint: "when names a node that emits signals, e.g. when: { regime: ranging }")
+                error(
+                    at: gate.node.location,
+                    "when of node '\(node.name)' refers to " + (isFeed ? "feed '\(gate.node.value)'" : "unknown node '\(gate.node.value)'")
+                        + (guess.map { "; \($0)" } ?? ""),
+                    hint: "when names a node that emits signals, e.g. when: { regime: ranging }")
                 return nil
             }
             if target == index { error(at: gate.node.location, "node '\(node.name)' cannot be gated on itself") }
@@ -162,8 +180,9 @@ public struct GraphValidator {
             }
             if takers.count > 1 {
                 let names = takers.map { "'\(spec.nodes[$0].name)'" }.joined(separator: " and ")
-                error(at: node.location, "orders of node '\(node.name)' would go to both \(names); an order takes one path",
-                      hint: "chain them instead: \(node.name) → \(spec.nodes[takers[0]].name) → \(spec.nodes[takers[1]].name)")
+                error(
+                    at: node.location, "orders of node '\(node.name)' would go to both \(names); an order takes one path",
+                    hint: "chain them instead: \(node.name) → \(spec.nodes[takers[0]].name) → \(spec.nodes[takers[1]].name)")
             }
         }
     }

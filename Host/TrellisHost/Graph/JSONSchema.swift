@@ -119,9 +119,10 @@ public struct JSONSchema: Sendable {
                 check(member.value, against: property.value, path: path + [member.key], into: &out)
             } else if let additional {
                 if additional.bool == false {
-                    out.append(Violation(
-                        path: path + [member.key], location: member.keyLocation ?? member.value.location,
-                        message: "unknown key '\(member.key)'", unknownKey: member.key, allowedKeys: properties.map(\.key)))
+                    out.append(
+                        Violation(
+                            path: path + [member.key], location: member.keyLocation ?? member.value.location,
+                            message: "unknown key '\(member.key)'", unknownKey: member.key, allowedKeys: properties.map(\.key)))
                 } else {
                     check(member.value, against: additional, path: path + [member.key], into: &out)
                 }

@@ -25,17 +25,27 @@ public enum YAMLReader {
         do {
             root = try Yams.compose(yaml: text, resolver)
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-            return (nil, duplicates.map { key in
-                let place = secondOccurrence(of: key, in: text, from: context.mark) ?? (context.mark.line, context.mark.column)
-                return Diagnostic(file: file, at: SourceLocation(file: file, line: place.0, column: place.1), "duplicate key '\(key)'", hint: "remove one of them")
-            })
+            return (
+                nil,
+                duplicates.map { key in
+                    let place = secondOccurrence(of: key, in: text, from: context.mark) ?? (context.mark.line, context.mark.column)
+                    return Diagnostic(
+                        file: file, at: SourceLocation(file: file, line: place.0, column: place.1), "duplicate key '\(key)'", hint: "remove one of them")
+                }
+            )
         } catch let error as YamlError {
             return (nil, [diagnostic(for: error, file: file)])
         } catch {
             return (nil, [Diagnostic(file: file, at: nil, "cannot read YAML: \(error)")])
         }
         guard let root else {
-            return (nil, [Diagnostic(file: file, at: SourceLocation(file: file, line: 1, column: 1), "the file is empty", hint: "see strategies.yaml for a complete graph")])
+            return (
+                nil,
+                [
+                    Diagnostic(
+                        file: file, at: SourceLocation(file: file, line: 1, column: 1), "the file is empty", hint: "see strategies.yaml for a complete graph")
+                ]
+            )
         }
         var diagnostics: [Diagnostic] = []
         let value = convert(root, file: file, into: &diagnostics)
@@ -85,9 +95,12 @@ public enum YAMLReader {
         case Tag.Name.null.rawValue: return .null
         case Tag.Name.bool.rawValue: return .bool(text.lowercased() == "true")
         case Tag.Name.int.rawValue:
-            let value = text.hasPrefix("0x") ? Int64(text.dropFirst(2), radix: 16)
-                : text.hasPrefix("0o") ? Int64(text.dropFirst(2), radix: 8)
-                : Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+            let value =
+                text.hasPrefix("0x")
+                ? Int64(text.dropFirst(2), radix: 16)
+                : text.hasPrefix("0o")
+                    ? Int64(text.dropFirst(2), radix: 8)
+                    : Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)
             return value.map { .integer($0) } ?? .number(Double(text) ?? .nan)
         case Tag.Name.float.rawValue:
             let lower = text.lowercased()

@@ -27,7 +27,8 @@ public struct LoadedPlugin: @unchecked Sendable {
     public var exportWarning: String? {
         guard !otherExports.isEmpty else { return nil }
         let names = otherExports.prefix(5).joined(separator: ", ") + (otherExports.count > 5 ? ", ..." : "")
-        return "plugin '\(id)' (\(path)) exports \(otherExports.count) C symbol(s) besides its entry: \(names); build it with -fvisibility=hidden (or make them static), or a call to one of them can reach another library's function of the same name"
+        return
+            "plugin '\(id)' (\(path)) exports \(otherExports.count) C symbol(s) besides its entry: \(names); build it with -fvisibility=hidden (or make them static), or a call to one of them can reach another library's function of the same name"
     }
 
     /// The library file's name, e.g. "libTrellisSMACross.so".

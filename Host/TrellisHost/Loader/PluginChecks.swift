@@ -47,7 +47,10 @@ enum PluginChecks {
         guard factory.pointee.create != nil else { throw failure(.invalidFactory, "node type '\(name)' has no create function") }
         guard let methods = factory.pointee.methods else { throw failure(.invalidFactory, "node type '\(name)' has no methods table") }
         guard Int(methods.pointee.struct_size) >= minimumMethodsSize else {
-            throw failure(.structTooSmall, "node type '\(name)': its methods table (trellis_node_methods) is \(methods.pointee.struct_size) bytes; ABI 1.0 needs at least \(minimumMethodsSize)")
+            throw failure(
+                .structTooSmall,
+                "node type '\(name)': its methods table (trellis_node_methods) is \(methods.pointee.struct_size) bytes; ABI 1.0 needs at least \(minimumMethodsSize)"
+            )
         }
         guard methods.pointee.destroy != nil else { throw failure(.invalidFactory, "node type '\(name)' has no destroy function") }
         let schemaText = String(factory.pointee.params_schema)
@@ -57,7 +60,9 @@ enum PluginChecks {
             schemaText: schemaText, schema: schema, pluginID: pluginID, pluginPath: path, factory: factory)
     }
 
-    private static func parseSchema(_ text: String, type: String, _ failure: (PluginLoadError.Code, String) -> PluginLoadError) throws(PluginLoadError) -> JSONSchema {
+    private static func parseSchema(
+        _ text: String, type: String, _ failure: (PluginLoadError.Code, String) -> PluginLoadError
+    ) throws(PluginLoadError) -> JSONSchema {
         let source = "schema of \(type)"
         let trimmed = text.trimmingPrefix(while: \.isWhitespace)
         if trimmed.isEmpty { return JSONSchema(ValueNode(.object([.init(key: "type", value: ValueNode(.string("object")))]))) }
@@ -65,7 +70,9 @@ enum PluginChecks {
         if let problem = problems.first {
             let place = problem.location.map { " at line \($0.line), column \($0.column)" } ?? ""
             let detail = problem.message.replacingOccurrences(of: "YAML syntax: ", with: "")
-            throw failure(.invalidFactory, "node type '\(type)': its parameter schema is not valid JSON\(place): \(detail); check the quotes, commas and braces of the schema string")
+            throw failure(
+                .invalidFactory,
+                "node type '\(type)': its parameter schema is not valid JSON\(place): \(detail); check the quotes, commas and braces of the schema string")
         }
         guard let root, root.members != nil else {
             throw failure(.invalidFactory, "node type '\(type)': its parameter schema must be a JSON object")
@@ -74,9 +81,10 @@ enum PluginChecks {
     }
 
     static func isValidTypeName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 64 && name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
-        }
+        !name.isEmpty && name.utf8.count <= 64
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+            }
     }
 }
 

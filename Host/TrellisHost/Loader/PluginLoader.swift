@@ -56,8 +56,12 @@ public enum PluginLoader {
         }
         let exports = ELFExports.names(inFile: path) ?? []
         guard let symbol = dlsym(handle, TRELLIS_ENTRY_SYMBOL) else {
-            let found = exports.isEmpty ? "it exports no C function" : "it exports \(exports.prefix(5).joined(separator: ", "))\(exports.count > 5 ? ", ..." : "")"
-            throw PluginLoadError(.noEntrySymbol, path: path, "no entry point '\(TRELLIS_ENTRY_SYMBOL)' (\(found)); export it with TRELLIS_EXPORT in C, #[no_mangle] in Rust or @c(trellis_plugin_entry) in Swift")
+            let found =
+                exports.isEmpty ? "it exports no C function" : "it exports \(exports.prefix(5).joined(separator: ", "))\(exports.count > 5 ? ", ..." : "")"
+            throw PluginLoadError(
+                .noEntrySymbol, path: path,
+                "no entry point '\(TRELLIS_ENTRY_SYMBOL)' (\(found)); export it with TRELLIS_EXPORT in C, #[no_mangle] in Rust or @c(trellis_plugin_entry) in Swift"
+            )
         }
         let entry = unsafeBitCast(symbol, to: trellis_plugin_entry_fn.self)
         let plugin = try describe(entry, path: path, sha256: FileDigest.sha256(ofFile: path) ?? "")
@@ -87,19 +91,25 @@ public enum PluginLoader {
         info.host_version = trellis_str(staticString: hostVersionText)
         let hostABI = "\(abiMajor).\(abiMinor)"
         guard let descriptor = entry(&info) else {
-            throw PluginLoadError(.declined, path: path, "the plugin declined this host (ABI \(hostABI)); it needs a newer Trellis or must be rebuilt against CTrellis.h \(abiMajor).x")
+            throw PluginLoadError(
+                .declined, path: path,
+                "the plugin declined this host (ABI \(hostABI)); it needs a newer Trellis or must be rebuilt against CTrellis.h \(abiMajor).x")
         }
         let prefix = MemoryLayout<trellis_plugin>.offset(of: \.id)!
         guard descriptor.pointee.struct_size >= prefix else {
-            throw PluginLoadError(.structTooSmall, path: path, "its plugin descriptor is \(descriptor.pointee.struct_size) bytes, too small to hold even the ABI version")
+            throw PluginLoadError(
+                .structTooSmall, path: path, "its plugin descriptor is \(descriptor.pointee.struct_size) bytes, too small to hold even the ABI version")
         }
         let major = descriptor.pointee.abi_major, minor = descriptor.pointee.abi_minor
         guard major == abiMajor else {
-            throw PluginLoadError(.abiMismatch, path: path, "it speaks ABI \(major).\(minor), this host speaks \(hostABI); rebuild the plugin against CTrellis.h \(abiMajor).x")
+            throw PluginLoadError(
+                .abiMismatch, path: path, "it speaks ABI \(major).\(minor), this host speaks \(hostABI); rebuild the plugin against CTrellis.h \(abiMajor).x")
         }
         let required = MemoryLayout<trellis_plugin>.size
         guard descriptor.pointee.struct_size >= required else {
-            throw PluginLoadError(.structTooSmall, path: path, "its plugin descriptor (trellis_plugin) is \(descriptor.pointee.struct_size) bytes; ABI \(abiMajor).0 needs at least \(required)")
+            throw PluginLoadError(
+                .structTooSmall, path: path,
+                "its plugin descriptor (trellis_plugin) is \(descriptor.pointee.struct_size) bytes; ABI \(abiMajor).0 needs at least \(required)")
         }
         return descriptor
     }

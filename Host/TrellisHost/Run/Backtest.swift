@@ -72,7 +72,9 @@ public final class Backtest {
         for (index, feed) in graph.spec.feeds.enumerated() {
             let instrument = instruments.add(symbol: feed.symbol, tickSize: feed.tickSize, lotSize: feed.lotSize, currency: graph.spec.venue.currency)
             let path = graph.spec.resolve(feed.path.value)
-            switch CSVBarReader.read(path: path, name: feed.path.value, source: UInt32(index + 1), instrument: instrument, labels: feed.labels, period: feed.period) {
+            switch CSVBarReader.read(
+                path: path, name: feed.path.value, source: UInt32(index + 1), instrument: instrument, labels: feed.labels, period: feed.period)
+            {
             case .success(let tape): tapes.append(tape)
             case .failure(let error): problems += error.diagnostics
             }
@@ -108,7 +110,9 @@ public final class Backtest {
             "risk node '\(name)' neither approved nor denied \(count) order(s)"
         }
         for (index, node) in graph.nodes.enumerated() where engine.slots[index].failures > 0 {
-            warnings.append("node '\(node.name)' had \(engine.slots[index].failures) problem(s): refused events or callbacks that returned an error (the log shows the first \(Engine.loggedProblems))")
+            warnings.append(
+                "node '\(node.name)' had \(engine.slots[index].failures) problem(s): refused events or callbacks that returned an error (the log shows the first \(Engine.loggedProblems))"
+            )
         }
         return RunResult(
             graphFile: graph.spec.file, startingCash: graph.spec.venue.cash, finalEquity: venue.equity, currency: graph.spec.venue.currency,

@@ -132,7 +132,9 @@ final class SimulatedVenue {
     /// Cancels node `origin`'s waiting order `orderID`.
     func cancel(_ intent: trellis_order, now: Int64, emit: Sink) {
         guard let index = waiting.firstIndex(where: { $0.intent.origin == intent.origin && $0.intent.order_id == intent.order_id }) else {
-            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_INVALID, reason: "cancel: no open order \(intent.order_id)", now: now, emit: emit)
+            emitUpdate(
+                for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_INVALID, reason: "cancel: no open order \(intent.order_id)", now: now,
+                emit: emit)
             return
         }
         let order = waiting.remove(at: index)
@@ -143,7 +145,9 @@ final class SimulatedVenue {
     /// Ends the run: orders still waiting expire, as no bar is left to fill them.
     func finish(now: Int64, emit: Sink) {
         for order in waiting {
-            emitUpdate(for: order.intent, status: TRELLIS_ORDER_EXPIRED, code: TRELLIS_REASON_DATA_ENDED, reason: "the data ended before a bar could fill it", now: now, emit: emit)
+            emitUpdate(
+                for: order.intent, status: TRELLIS_ORDER_EXPIRED, code: TRELLIS_REASON_DATA_ENDED, reason: "the data ended before a bar could fill it",
+                now: now, emit: emit)
         }
         waiting.removeAll()
         for index in 0...instruments.count { waitingCount[index] = 0 }
@@ -212,7 +216,9 @@ final class SimulatedVenue {
             quantity = min(quantity, abs(held))
         }
         guard quantity > 0 else {
-            emitUpdate(for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_ZERO_SIZE, reason: "the order sizes to zero lots at \(price)", now: time, emit: emit)
+            emitUpdate(
+                for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_ZERO_SIZE, reason: "the order sizes to zero lots at \(price)", now: time,
+                emit: emit)
             return
         }
         let fee = quantity * price * settings.commission
@@ -256,7 +262,8 @@ final class SimulatedVenue {
             symbol: instruments.symbol(UInt32(instrument)), signedQuantity: signed, price: price, commission: fee,
             time: time, bar: barIndex[instrument])
         var fill = trellis_fill()
-        fill.header = trellis_event_header(size: UInt32(MemoryLayout<trellis_fill>.size), type: UInt16(TRELLIS_EVENT_FILL), flags: 0, ts_ns: time, instrument: UInt32(instrument), source: 0)
+        fill.header = trellis_event_header(
+            size: UInt32(MemoryLayout<trellis_fill>.size), type: UInt16(TRELLIS_EVENT_FILL), flags: 0, ts_ns: time, instrument: UInt32(instrument), source: 0)
         fill.order_id = intent.order_id
         fill.origin = intent.origin
         fill.side = intent.side
@@ -273,7 +280,9 @@ final class SimulatedVenue {
         reason: String = "", now: Int64, emit: Sink
     ) {
         var update = trellis_order_update()
-        update.header = trellis_event_header(size: UInt32(MemoryLayout<trellis_order_update>.size), type: UInt16(TRELLIS_EVENT_ORDER_UPDATE), flags: 0, ts_ns: now, instrument: intent.header.instrument, source: 0)
+        update.header = trellis_event_header(
+            size: UInt32(MemoryLayout<trellis_order_update>.size), type: UInt16(TRELLIS_EVENT_ORDER_UPDATE), flags: 0, ts_ns: now,
+            instrument: intent.header.instrument, source: 0)
         update.order_id = intent.order_id
         update.origin = intent.origin
         update.status = status

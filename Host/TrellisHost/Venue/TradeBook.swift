@@ -46,9 +46,10 @@ struct TradeBook {
             }
         }
         if abs(remaining) > Holding.dust {
-            open[key]!.append(Trade(
-                node: nodeName, symbol: symbol, quantity: remaining, entryTime: time, entryPrice: price, entryBar: bar,
-                exitTime: nil, exitPrice: nil, exitBar: nil, commission: fee))
+            open[key]!.append(
+                Trade(
+                    node: nodeName, symbol: symbol, quantity: remaining, entryTime: time, entryPrice: price, entryBar: bar,
+                    exitTime: nil, exitPrice: nil, exitBar: nil, commission: fee))
         }
     }
 

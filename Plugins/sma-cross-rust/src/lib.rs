@@ -63,9 +63,7 @@ impl RollingMean {
         let result = self.sum / period as f64;
         if self.same_run >= period {
             self.previous
-        } else if self.negatives == 0 && result < 0.0 {
-            0.0
-        } else if self.negatives == period && result > 0.0 {
+        } else if (self.negatives == 0 && result < 0.0) || (self.negatives == period && result > 0.0) {
             0.0
         } else {
             result

@@ -12,6 +12,8 @@
  *   FIXTURE_NULL_FACTORY      get_factory returns NULL
  *   FIXTURE_SMALL_METHODS     the methods table is too small to hold destroy
  *   FIXTURE_SHORT_METHODS     (valid) the methods table ends before get_extension, which traps
+ *   FIXTURE_CRASH_IN_CREATE   create dereferences NULL
+ *   FIXTURE_CRASH_ON_EVENT    on_event dereferences NULL on the third bar
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +39,19 @@ static void order(probe *p, uint32_t instrument, int32_t side, uint32_t flags) {
     p->host->emit(p->host->ctx, &o.header);
 }
 
+#if defined(FIXTURE_CRASH_IN_CREATE) || defined(FIXTURE_CRASH_ON_EVENT)
+static void crash(void) {
+    volatile int *nowhere = NULL;
+    *nowhere = 1;
+}
+#endif
+
 static trellis_status on_event(void *node, const trellis_event_header *event) {
     probe *p = node;
     if (event->type != TRELLIS_EVENT_BAR) return TRELLIS_OK;
+#ifdef FIXTURE_CRASH_ON_EVENT
+    if (p->bars == 2) crash();
+#endif
     if (p->bars == p->buy_at) order(p, event->instrument, TRELLIS_SIDE_BUY, 0);
     if (p->bars == p->sell_at) order(p, event->instrument, TRELLIS_SIDE_SELL, TRELLIS_ORDER_FLAG_CLOSE_POSITION);
     p->bars++;
@@ -62,6 +74,9 @@ static const void *get_extension(void *node, trellis_str id) {
 
 static trellis_status create(const trellis_node_factory *factory, const trellis_create_args *args, void **out) {
     (void)factory;
+#ifdef FIXTURE_CRASH_IN_CREATE
+    crash();
+#endif
     const trellis_params *params = args->params;
     trellis_str fail = {0, 0};
     if (params->get_string(params->ctx, trellis_cstr("fail"), &fail) == TRELLIS_OK && fail.len > 0) {

@@ -75,7 +75,9 @@ enum TestNodes {
 struct TestModel: Node {
     static let descriptor = NodeDescriptor(
         type: "test-model", kind: .model, version: "1.0.0", description: "Emits a label per bar.",
-        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "labels": {"type": "array", "items": {"type": "string"}, "default": ["on", "off"]}, "period": {"type": "integer", "minimum": 1, "default": 3}}}"#)
+        parameters:
+            #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "labels": {"type": "array", "items": {"type": "string"}, "default": ["on", "off"]}, "period": {"type": "integer", "minimum": 1, "default": 3}}}"#
+    )
 
     let context: NodeContext
     let key: String
@@ -110,7 +112,9 @@ struct TestModel: Node {
 struct TestStrategy: Node {
     static let descriptor = NodeDescriptor(
         type: "test-strategy", kind: .strategy, version: "1.0.0", description: "Buys and closes on a fixed rhythm.",
-        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "every": {"type": "integer", "minimum": 1, "default": 2}, "timer_after_ns": {"type": "integer", "default": 0}}}"#)
+        parameters:
+            #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "every": {"type": "integer", "minimum": 1, "default": 2}, "timer_after_ns": {"type": "integer", "default": 0}}}"#
+    )
 
     let context: NodeContext
     let key: String
@@ -131,7 +135,8 @@ struct TestStrategy: Node {
         guard let bar = event.record(Bar.self) else { return }
         if bars == 0, timerAfter > 0 { context.timers()?.schedule(at: bar.header.ts_ns + Int64(timerAfter), id: 7) }
         if bars % every == 0 {
-            context.emit(holding ? .closePosition(instrument: bar.header.instrument, side: .sell) : Order(instrument: bar.header.instrument, side: .buy, quantity: 1))
+            context.emit(
+                holding ? .closePosition(instrument: bar.header.instrument, side: .sell) : Order(instrument: bar.header.instrument, side: .buy, quantity: 1))
             holding.toggle()
         }
         bars += 1
@@ -142,7 +147,9 @@ struct TestStrategy: Node {
 struct TestRisk: Node {
     static let descriptor = NodeDescriptor(
         type: "test-risk", kind: .risk, version: "1.0.0", description: "Passes orders, denies some.",
-        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "deny_every": {"type": "integer", "minimum": 0, "default": 0}, "scale": {"type": "number", "exclusiveMinimum": 0, "default": 1}}}"#)
+        parameters:
+            #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "deny_every": {"type": "integer", "minimum": 0, "default": 0}, "scale": {"type": "number", "exclusiveMinimum": 0, "default": 1}}}"#
+    )
 
     let context: NodeContext
     let key: String
@@ -269,6 +276,7 @@ struct TestRogue: Node {
 }
 
 private let testNodesEntry: trellis_plugin_entry_fn = { info in
-    Plugin.entry(info, id: "test-nodes", version: "1.0.0", description: "Nodes for engine tests.",
-                 nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self])
+    Plugin.entry(
+        info, id: "test-nodes", version: "1.0.0", description: "Nodes for engine tests.",
+        nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self])
 }
