@@ -87,19 +87,15 @@ struct SmaCross {
 
 impl SmaCross {
     fn send(&mut self, side: i32, close: bool) {
-        let mut order = trellis_order::default();
-        order.header.size = core::mem::size_of::<trellis_order>() as u32;
-        order.header.r#type = TRELLIS_EVENT_ORDER;
-        order.header.instrument = self.instrument;
+        let mut order = if close {
+            trellis_order::close_position(self.instrument, side)
+        } else {
+            let mut order = trellis_order::market(self.instrument, side, self.quantity);
+            order.size_mode = self.size_mode;
+            order
+        };
         order.order_id = self.next_order_id;
         self.next_order_id += 1;
-        order.side = side;
-        if close {
-            order.order_flags = TRELLIS_ORDER_FLAG_CLOSE_POSITION;
-        } else {
-            order.quantity = self.quantity;
-            order.size_mode = self.size_mode;
-        }
         self.host.emit(&order);
     }
 

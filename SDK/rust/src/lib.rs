@@ -142,6 +142,26 @@ impl<'a> Event<'a> {
     pub fn timer(&self) -> Option<trellis_timer> { self.record(TRELLIS_EVENT_TIMER) }
 }
 
+impl trellis_order {
+    /// A new good-till-canceled market order for `quantity` units; change fields for others.
+    pub fn market(instrument: u32, side: i32, quantity: f64) -> Self {
+        let mut order = trellis_order::default();
+        order.header.size = core::mem::size_of::<trellis_order>() as u32;
+        order.header.r#type = TRELLIS_EVENT_ORDER;
+        order.header.instrument = instrument;
+        order.side = side;
+        order.quantity = quantity;
+        order
+    }
+
+    /// An order that closes the node's whole position in `instrument`.
+    pub fn close_position(instrument: u32, side: i32) -> Self {
+        let mut order = Self::market(instrument, side, 0.0);
+        order.order_flags = TRELLIS_ORDER_FLAG_CLOSE_POSITION;
+        order
+    }
+}
+
 /// A risk node's verdicts on the order intents it receives (`trellis.risk/1`).
 #[derive(Clone, Copy)]
 pub struct Risk {

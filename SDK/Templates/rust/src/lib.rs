@@ -14,15 +14,8 @@ struct Streak {
 }
 
 impl Streak {
-    fn order(&mut self, instrument: u32, side: i32, flags: u32) {
-        let mut order = trellis_order::default();
-        order.header.size = core::mem::size_of::<trellis_order>() as u32;
-        order.header.r#type = TRELLIS_EVENT_ORDER;
-        order.header.instrument = instrument;
-        order.side = side;
-        order.quantity = self.quantity;
-        order.order_flags = flags;
-        self.pending = self.host.emit(&order) == TRELLIS_OK;
+    fn send(&mut self, order: trellis_order) {
+        self.pending = self.host.emit(&order) == TRELLIS_OK; // delivered after on_event returns
     }
 }
 
@@ -50,9 +43,9 @@ impl Node for Streak {
         } else if let Some(bar) = event.bar() {
             self.rising = if bar.close > self.last { self.rising + 1 } else { 0 };
             if !self.pending && self.position == 0.0 && self.rising >= self.needed {
-                self.order(bar.header.instrument, TRELLIS_SIDE_BUY, 0);
+                self.send(trellis_order::market(bar.header.instrument, TRELLIS_SIDE_BUY, self.quantity));
             } else if !self.pending && self.position > 0.0 && bar.close < self.last {
-                self.order(bar.header.instrument, TRELLIS_SIDE_SELL, TRELLIS_ORDER_FLAG_CLOSE_POSITION);
+                self.send(trellis_order::close_position(bar.header.instrument, TRELLIS_SIDE_SELL));
             }
             self.last = bar.close;
         }
