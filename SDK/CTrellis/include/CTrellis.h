@@ -463,8 +463,9 @@ typedef struct trellis_host {
 
 /**
  * A node's parameters, already checked against the factory's JSON Schema, with the schema's
- * defaults filled in. Valid only during `create`; copy what you keep. Every accessor returns
- * TRELLIS_ERR_NOT_FOUND for a missing key and TRELLIS_ERR_INVALID for a value of another type.
+ * defaults filled in. Valid only during `create`, on the thread that calls it; copy what you keep.
+ * Keys are borrowed for the call. Every accessor returns TRELLIS_ERR_NOT_FOUND for a missing key
+ * and TRELLIS_ERR_INVALID for a value of another type (an integer is also a number).
  */
 typedef struct trellis_params {
     uint32_t struct_size;
