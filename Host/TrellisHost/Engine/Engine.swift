@@ -165,15 +165,43 @@ final class Engine {
         return nil
     }
 
-    /// Calls every node's deactivate; the nodes may still emit. Then ends the venue's day.
-    func deactivateNodes() {
+    /// Ends the run: settles the venue as `at_end` says (nodes still receive those fills), calls
+    /// every node's deactivate (the nodes may still emit), and expires the orders still waiting.
+    func finishRun() {
+        settleVenue()
         for index in 0..<nodeCount {
             guard let deactivate = slots[index].methods.pointee.deactivate else { continue }
             let status = inPhase(.deactivate, slot: index) { deactivate(slots[index].instance) }
             if status != TRELLIS_OK { noteFailure(slot: index, status: status, during: "deactivate") }
             drain()
         }
-        venue.finish(now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        venue.expireAll(now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        drain()
+    }
+
+    /// With `at_end` closing positions: one close-position order per node and instrument held,
+    /// numbered by the host, settled by the venue.
+    private func settleVenue() {
+        guard venue.settings.atEnd != .keep else { return }
+        var closes: [trellis_order] = []
+        for slot in 0..<nodeCount {
+            for instrument in 1...max(1, instruments.count) where instrument <= instruments.count {
+                let position = venue.position(node: nodeID(slot), instrument: UInt32(instrument))
+                guard position != 0 else { continue }
+                hostOrderIDs[slot] += 1
+                var order = trellis_order()
+                order.header = trellis_event_header(
+                    size: UInt32(MemoryLayout<trellis_order>.size), type: UInt16(TRELLIS_EVENT_ORDER), flags: 0,
+                    ts_ns: state.pointee.now, instrument: UInt32(instrument), source: 0)
+                order.order_id = (1 << 63) | hostOrderIDs[slot]
+                order.origin = nodeID(slot)
+                order.side = position > 0 ? TRELLIS_SIDE_SELL : TRELLIS_SIDE_BUY
+                order.order_flags = UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION)
+                orders[OrderKey(origin: order.origin, orderID: order.order_id)] = OrderRecord(order: order, stage: .atVenue)
+                closes.append(order)
+            }
+        }
+        venue.settle(closes, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
         drain()
     }
 

@@ -41,6 +41,7 @@ final class InstrumentTable: @unchecked Sendable {
 
     func symbol(_ id: UInt32) -> String { entries[Int(id) - 1].symbol }
     func lotSize(_ id: UInt32) -> Double { entries[Int(id) - 1].lotSize }
+    func tickSize(_ id: UInt32) -> Double { entries[Int(id) - 1].tickSize }
 
     /// Copies the record of `id` into `out`, as far as `out->struct_size` allows.
     func copy(_ id: UInt32, into out: UnsafeMutablePointer<trellis_instrument>) -> trellis_status {

@@ -66,6 +66,10 @@ public enum GraphReader {
         if let venue = root["venue"] {
             spec.venue.cash = venue["cash"]?.number ?? spec.venue.cash
             spec.venue.commission = venue["commission"]?.number ?? spec.venue.commission
+            spec.venue.fixedCommission = venue["fixed_commission"]?.number ?? spec.venue.fixedCommission
+            spec.venue.slippageBPS = venue["slippage_bps"]?.number ?? spec.venue.slippageBPS
+            spec.venue.fill = venue["fill"]?.string.flatMap(GraphSpec.VenueSettings.FillPrice.init) ?? spec.venue.fill
+            spec.venue.atEnd = venue["at_end"]?.string.flatMap(GraphSpec.VenueSettings.AtEnd.init) ?? spec.venue.atEnd
             spec.venue.currency = venue["currency"]?.string ?? spec.venue.currency
         }
         var seen: [String: SourceLocation?] = [:]

@@ -27,10 +27,34 @@ public struct GraphSpec: Sendable {
         public var pins: [(plugin: String, digest: Located<String>)] = []
     }
 
+    /// The simulated venue (docs/venue.md).
     public struct VenueSettings: Sendable {
         public var cash = 10_000.0
+        /// Commission per fill: a fraction of its notional, plus a fixed amount.
         public var commission = 0.0
+        public var fixedCommission = 0.0
+        /// Adverse price move on market and stop fills, in basis points.
+        public var slippageBPS = 0.0
+        public var fill = FillPrice.open
+        public var atEnd = AtEnd.keep
         public var currency = "USD"
+
+        /// When a market order fills: at the next bar's open, or at the close of the bar it was placed on.
+        public enum FillPrice: String, Sendable {
+            case open
+            case close
+        }
+
+        /// What happens to open positions when the data ends.
+        public enum AtEnd: String, Sendable {
+            /// They stay open, marked at the last price.
+            case keep
+            /// Closed at the last bar's open, with every order still waiting (backtesting.py's
+            /// `finalize_trades`).
+            case closeAtOpen = "close-at-open"
+            /// Closed at the last bar's close.
+            case closeAtClose = "close-at-close"
+        }
     }
 
     public struct FeedSpec: Sendable {

@@ -96,7 +96,7 @@ public final class Backtest {
         let start = ContinuousClock.now
         engine.run(progress: progress)
         let elapsed = ContinuousClock.now - start
-        engine.deactivateNodes()
+        engine.finishRun()
         return result(loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
