@@ -14,10 +14,11 @@
 
 #include "CTrellis.h"
 
-/* Streaming rolling mean computed exactly as pandas' Series.rolling(n).mean(). */
+/* Streaming rolling mean computed exactly as pandas' Series.rolling(n).mean(): one Kahan
+ * compensation for additions, another for removals. */
 typedef struct rolling_mean {
     int period, next, count, negatives, same_run;
-    double sum, compensation, previous;
+    double sum, add_compensation, remove_compensation, previous;
     double *window;
 } rolling_mean;
 
@@ -30,9 +31,9 @@ static int rolling_init(rolling_mean *m, int period) {
 }
 
 static void rolling_add(rolling_mean *m, double x) {
-    double y = x - m->compensation;
+    double y = x - m->add_compensation;
     double t = m->sum + y;
-    m->compensation = t - m->sum - y;
+    m->add_compensation = t - m->sum - y;
     m->sum = t;
     if (signbit(x)) m->negatives++;
     m->same_run = (x == m->previous) ? m->same_run + 1 : 1;
@@ -40,9 +41,9 @@ static void rolling_add(rolling_mean *m, double x) {
 }
 
 static void rolling_remove(rolling_mean *m, double x) {
-    double y = -x - m->compensation;
+    double y = -x - m->remove_compensation;
     double t = m->sum + y;
-    m->compensation = t - m->sum - y;
+    m->remove_compensation = t - m->sum - y;
     m->sum = t;
     if (signbit(x)) m->negatives--;
 }

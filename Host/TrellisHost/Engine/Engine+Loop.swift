@@ -15,6 +15,7 @@ extension Engine {
             let time = tape.timestamp(index)
             fireTimers(before: time)
             state.pointee.now = time
+            let stepOpen = tape.openTime(index)
             repeat {
                 let event = tape.event(index)
                 venue.onMarketEvent(event) { queue.pointee.append($0, size: $1) }
@@ -24,7 +25,7 @@ extension Engine {
                 if index & 0xFFFF == 0 { progress?(index, count) }
             } while index < count && tape.timestamp(index) == time
             fireTimers(before: time + 1)
-            venue.closeStep(at: time)
+            venue.closeStep(at: time, openTime: stepOpen)
         }
         progress?(count, count)
     }

@@ -27,6 +27,14 @@ public final class MarketTape: @unchecked Sendable {
     @inline(__always)
     func timestamp(_ index: Int) -> Int64 { event(index).pointee.ts_ns }
 
+    /// When the event in slot `index` began: a bar's open time, else its timestamp.
+    @inline(__always)
+    func openTime(_ index: Int) -> Int64 {
+        let event = event(index)
+        guard event.pointee.type == UInt16(TRELLIS_EVENT_BAR) else { return event.pointee.ts_ns }
+        return event.pointee.ts_ns - UnsafeRawPointer(event).load(fromByteOffset: MemoryLayout<trellis_event_header>.size, as: Int64.self)
+    }
+
     /// Appends a bar.
     public func append(_ bar: trellis_bar) {
         reserve(count + 1)

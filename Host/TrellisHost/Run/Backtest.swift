@@ -119,7 +119,11 @@ public final class Backtest {
             trades: venue.trades.closed, openTrades: venue.trades.openTrades, lastPrices: lastPrices,
             fingerprint: engine.fingerprint.hex(), orderUpdates: engine.fingerprint.orderUpdates, fills: engine.fingerprint.fills,
             events: tape.count, firstTime: openTime(0), lastTime: openTime(tape.count - 1),
-            equityTimes: venue.equityTimes, equityValues: venue.equityValues, nodes: nodeReports(), warnings: warnings, loopSeconds: loopSeconds)
+            equityTimes: venue.equityTimes, equityOpenTimes: venue.equityOpenTimes, equityValues: venue.equityValues,
+            metrics: Metrics.compute(
+                times: venue.equityOpenTimes, equity: venue.equityValues, closed: venue.trades.closed, open: venue.trades.openTrades,
+                commissions: (0...instruments.count).reduce(0) { $0 + venue.account[$1].commission }),
+            nodes: nodeReports(), warnings: warnings, loopSeconds: loopSeconds)
     }
 
     /// When the market event in slot `index` began: a bar's open, or the event's time.

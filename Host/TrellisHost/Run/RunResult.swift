@@ -17,9 +17,11 @@ public struct RunResult: Sendable, Codable {
     public var events: Int
     public var firstTime: Int64
     public var lastTime: Int64
-    /// Account equity after each timestamp.
+    /// Account equity after each timestamp (a bar's end), with the open time of that step's bars.
     public var equityTimes: [Int64]
+    public var equityOpenTimes: [Int64]
     public var equityValues: [Double]
+    public var metrics: Metrics
     public var nodes: [NodeReport]
     public var warnings: [String]
     /// Wall-clock seconds of the event loop alone (loading and creating excluded).

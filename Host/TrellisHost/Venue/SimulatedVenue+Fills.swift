@@ -102,6 +102,9 @@ extension SimulatedVenue {
         return (quantity / lot + tolerance).rounded(.down) * lot
     }
 
+    /// The equity-curve step being made: the next one during the run, the last one when settling.
+    var currentStep: Int { book.pointee.settling ? max(book.pointee.steps - 1, 0) : book.pointee.steps }
+
     /// Commission of a fill: the fixed part plus the relative part of its notional.
     func commission(quantity: Double, price: Double) -> Double {
         settings.fixedCommission + abs(quantity) * price * settings.commission
@@ -153,7 +156,7 @@ extension SimulatedVenue {
         trades.record(
             node: intent.origin, nodeName: nodeNames[Int(intent.origin)], instrument: UInt32(instrument),
             symbol: instruments.symbol(UInt32(instrument)), signedQuantity: signed, price: price, commission: fee,
-            time: time, bar: barIndex[instrument])
+            time: time, bar: barIndex[instrument], step: currentStep)
         var fill = trellis_fill()
         fill.header = trellis_event_header(
             size: UInt32(MemoryLayout<trellis_fill>.size), type: UInt16(TRELLIS_EVENT_FILL), flags: 0, ts_ns: time,

@@ -38,6 +38,7 @@ extension SimulatedVenue {
     /// open) every order still waiting is matched against its instrument's last bar once more.
     func settle(_ closes: [trellis_order], now: Int64, emit: Sink) {
         guard settings.atEnd != .keep else { return }
+        book.pointee.settling = true
         for (offset, intent) in closes.enumerated() {
             waiting.insert(VenueOrder(intent: intent, submittedAt: now), at: offset)
             waitingCount[Int(intent.header.instrument)] += 1

@@ -27,14 +27,18 @@ final class SimulatedVenue {
     /// Cash, and the instruments the account holds (`held[0..<book.heldCount]`).
     let book: UnsafeMutablePointer<Book>
     let held: UnsafeMutablePointer<UInt32>
-    /// Equity after each timestamp (`book.steps` of them).
+    /// Equity after each timestamp (`book.steps` of them): the timestamp (a bar's end), the open
+    /// time of the bar that ended then (the data's own time index), and the equity.
     let curveTimes: UnsafeMutablePointer<Int64>
+    let curveOpenTimes: UnsafeMutablePointer<Int64>
     let curveValues: UnsafeMutablePointer<Double>
 
     struct Book {
         var cash: Double
         var heldCount = 0
         var steps = 0
+        /// Set once the data has ended and the venue settles.
+        var settling = false
     }
 
     var nodeHoldings: [[Holding]]
@@ -64,6 +68,7 @@ final class SimulatedVenue {
         book.initialize(to: Book(cash: settings.cash))
         stepCapacity = max(expectedSteps, 1)
         curveTimes = .allocate(capacity: stepCapacity)
+        curveOpenTimes = .allocate(capacity: stepCapacity)
         curveValues = .allocate(capacity: stepCapacity)
         nodeHoldings = Array(repeating: Array(repeating: Holding(), count: slots), count: nodeNames.count)
     }
@@ -77,11 +82,13 @@ final class SimulatedVenue {
         held.deallocate()
         book.deallocate()
         curveTimes.deallocate()
+        curveOpenTimes.deallocate()
         curveValues.deallocate()
     }
 
     var cash: Double { book.pointee.cash }
     var equityTimes: [Int64] { Array(UnsafeBufferPointer(start: curveTimes, count: book.pointee.steps)) }
+    var equityOpenTimes: [Int64] { Array(UnsafeBufferPointer(start: curveOpenTimes, count: book.pointee.steps)) }
     var equityValues: [Double] { Array(UnsafeBufferPointer(start: curveValues, count: book.pointee.steps)) }
 
     /// Called for each market event before any node sees it: fills what is due at this event,
@@ -119,12 +126,14 @@ final class SimulatedVenue {
         return total
     }
 
-    /// Records the equity at the end of a timestamp (one per distinct timestamp of the tape).
+    /// Records the equity at the end of a timestamp (one per distinct timestamp of the tape);
+    /// `openTime` is when the bars that ended then began.
     @inline(__always)
-    func closeStep(at time: Int64) {
+    func closeStep(at time: Int64, openTime: Int64) {
         let step = book.pointee.steps
         guard step < stepCapacity else { return }
         curveTimes[step] = time
+        curveOpenTimes[step] = openTime
         curveValues[step] = equity
         book.pointee.steps = step + 1
     }

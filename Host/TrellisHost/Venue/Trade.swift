@@ -10,6 +10,9 @@ public struct Trade: Sendable, Equatable, Codable {
     public var entryPrice: Double
     /// Index of the entry bar in the instrument's own bar sequence (0-based).
     public var entryBar: Int
+    /// Index of the equity-curve step (timestamp) of the entry, and of the exit.
+    public var entryStep: Int
+    public var exitStep: Int?
     public var exitTime: Int64?
     public var exitPrice: Double?
     public var exitBar: Int?
@@ -27,9 +30,11 @@ public struct Trade: Sendable, Equatable, Codable {
     /// Profit after commission.
     public func netProfit(markPrice: Double? = nil) -> Double { grossProfit(markPrice: markPrice) - commission }
 
-    /// Net profit as a fraction of the entry notional.
+    /// Net return as a fraction of the entry notional: the price move in the trade's direction,
+    /// less the commission per unit of entry value.
     public func returnFraction(markPrice: Double? = nil) -> Double {
-        let notional = abs(quantity) * entryPrice
-        return notional == 0 ? 0 : netProfit(markPrice: markPrice) / notional
+        guard let price = exitPrice ?? markPrice, entryPrice != 0, quantity != 0 else { return 0 }
+        let move = (quantity > 0 ? 1.0 : -1.0) * (price / entryPrice - 1)
+        return move - commission / (abs(quantity) * entryPrice)
     }
 }

@@ -14,7 +14,7 @@ struct TradeBook {
     /// Records a fill of `signedQuantity` for `node` in `instrument` at `price`.
     mutating func record(
         node: UInt32, nodeName: String, instrument: UInt32, symbol: String, signedQuantity: Double,
-        price: Double, commission: Double, time: Int64, bar: Int
+        price: Double, commission: Double, time: Int64, bar: Int, step: Int
     ) {
         let key = Key(node: node, instrument: instrument)
         if open[key] == nil {
@@ -35,6 +35,7 @@ struct TradeBook {
             done.exitTime = time
             done.exitPrice = price
             done.exitBar = bar
+            done.exitStep = step
             closed.append(done)
             trade.commission -= trade.commission * fraction
             trade.quantity += trade.quantity > 0 ? -closing : closing
@@ -49,7 +50,7 @@ struct TradeBook {
             open[key]!.append(
                 Trade(
                     node: nodeName, symbol: symbol, quantity: remaining, entryTime: time, entryPrice: price, entryBar: bar,
-                    exitTime: nil, exitPrice: nil, exitBar: nil, commission: fee))
+                    entryStep: step, exitStep: nil, exitTime: nil, exitPrice: nil, exitBar: nil, commission: fee))
         }
     }
 

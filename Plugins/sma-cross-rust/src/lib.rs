@@ -6,13 +6,15 @@
 use trellis_sdk::abi::*;
 use trellis_sdk::{Event, Host, Node, Params};
 
-/// Streaming rolling mean computed exactly as pandas' `Series.rolling(n).mean()`.
+/// Streaming rolling mean computed exactly as pandas' `Series.rolling(n).mean()`: one Kahan
+/// compensation for additions, another for removals.
 struct RollingMean {
     window: Vec<f64>,
     next: usize,
     count: usize,
     sum: f64,
-    compensation: f64,
+    add_compensation: f64,
+    remove_compensation: f64,
     negatives: usize,
     same_run: usize,
     previous: f64,
@@ -20,13 +22,23 @@ struct RollingMean {
 
 impl RollingMean {
     fn new(period: usize) -> Self {
-        RollingMean { window: vec![0.0; period], next: 0, count: 0, sum: 0.0, compensation: 0.0, negatives: 0, same_run: 0, previous: f64::NAN }
+        RollingMean {
+            window: vec![0.0; period],
+            next: 0,
+            count: 0,
+            sum: 0.0,
+            add_compensation: 0.0,
+            remove_compensation: 0.0,
+            negatives: 0,
+            same_run: 0,
+            previous: f64::NAN,
+        }
     }
 
     fn add(&mut self, x: f64) {
-        let y = x - self.compensation;
+        let y = x - self.add_compensation;
         let t = self.sum + y;
-        self.compensation = t - self.sum - y;
+        self.add_compensation = t - self.sum - y;
         self.sum = t;
         if x.is_sign_negative() {
             self.negatives += 1;
@@ -36,9 +48,9 @@ impl RollingMean {
     }
 
     fn remove(&mut self, x: f64) {
-        let y = -x - self.compensation;
+        let y = -x - self.remove_compensation;
         let t = self.sum + y;
-        self.compensation = t - self.sum - y;
+        self.remove_compensation = t - self.sum - y;
         self.sum = t;
         if x.is_sign_negative() {
             self.negatives -= 1;

@@ -1,15 +1,17 @@
 /// Streaming simple moving average over `period` values, O(1) per update, no allocation after init.
 ///
-/// Computes exactly what pandas' `Series.rolling(period).mean()` computes (Kahan-compensated
-/// running sum, remove-then-add, and pandas' rule that a window of equal values averages to that
-/// value), so results match pandas and backtesting.py bit for bit.
+/// Computes exactly what pandas' `Series.rolling(period).mean()` computes (a running sum with one
+/// Kahan compensation for additions and another for removals, remove before add, and pandas' rule
+/// that a window of equal values averages to that value), so results match pandas and
+/// backtesting.py bit for bit (tested against pandas 3.1 in ParityTests).
 public struct SimpleMovingAverage: Sendable {
     public let period: Int
     @usableFromInline var window: [Double]
     @usableFromInline var next = 0
     @usableFromInline var count = 0
     @usableFromInline var sum = 0.0
-    @usableFromInline var compensation = 0.0
+    @usableFromInline var addCompensation = 0.0
+    @usableFromInline var removeCompensation = 0.0
     @usableFromInline var negatives = 0
     @usableFromInline var sameRun = 0
     @usableFromInline var previous = Double.nan
@@ -39,9 +41,9 @@ public struct SimpleMovingAverage: Sendable {
 
     @inlinable
     mutating func add(_ x: Double) {
-        let y = x - compensation
+        let y = x - addCompensation
         let t = sum + y
-        compensation = t - sum - y
+        addCompensation = t - sum - y
         sum = t
         if x.sign == .minus { negatives += 1 }
         sameRun = x == previous ? sameRun + 1 : 1
@@ -50,9 +52,9 @@ public struct SimpleMovingAverage: Sendable {
 
     @inlinable
     mutating func remove(_ x: Double) {
-        let y = -x - compensation
+        let y = -x - removeCompensation
         let t = sum + y
-        compensation = t - sum - y
+        removeCompensation = t - sum - y
         sum = t
         if x.sign == .minus { negatives -= 1 }
     }
