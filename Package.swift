@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The SDK: the C ABI header (the only contract) and the Swift authoring layer.
@@ -30,6 +31,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Host/TrellisHost",
             resources: [.embedInCode("Graph/graph.schema.json")]
@@ -49,7 +51,7 @@ let package = Package(
 
         .testTarget(
             name: "TrellisTests",
-            dependencies: ["TrellisHost", "TrellisSDK"],
+            dependencies: ["TrellisHost", "TrellisSDK", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/TrellisTests"
         ),
     ]

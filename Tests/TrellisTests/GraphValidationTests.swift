@@ -82,7 +82,7 @@ import TrellisHost
                 "1:10: trellis must be 1, not 2",
                 "2:16: venue.cash must be greater than 0, not -5",
                 "2:32: venue.commission must be a number, not string 'lots'",
-                "4:19: feeds.bars.source must be one of 'csv', not 'parquet'",
+                "4:19: feeds.bars.source must be one of 'csv', 'binance', not 'parquet'",
                 "6:37: nodes.model.inputs must be an array, not string 'bars'",
             ])
     }

@@ -98,8 +98,11 @@ public enum GraphReader {
             spec.feeds.append(
                 GraphSpec.FeedSpec(
                     name: member.key, location: member.keyLocation, source: source, path: Located(path, at: feed["path"]?.location),
-                    symbol: feed["symbol"]?.string ?? member.key, labels: CSVBarReader.Labels(rawValue: feed["timestamps"]?.string ?? "open") ?? .open,
-                    period: feed["period"]?.string.flatMap(duration), tickSize: feed["tick_size"]?.number ?? 0, lotSize: feed["lot_size"]?.number ?? 1))
+                    symbol: feed["symbol"]?.string ?? member.key, layout: layout(of: feed, source: source),
+                    skipBadRows: feed["on_bad_rows"]?.string == "skip",
+                    labels: CSVFeedReader.Labels(rawValue: feed["timestamps"]?.string ?? "open") ?? .open,
+                    period: feed["period"]?.string.flatMap(duration), tickSize: feed["tick_size"]?.number ?? 0,
+                    lotSize: feed["lot_size"]?.number ?? 1))
         }
         for member in root["nodes"]?.members ?? [] where checkName(member, "node") {
             let node = member.value
@@ -117,6 +120,21 @@ public enum GraphReader {
 
     private static func strings(_ value: ValueNode?) -> [Located<String>] {
         (value?.array ?? []).compactMap { item in item.string.map { Located($0, at: item.location) } }
+    }
+
+    /// The CSV layout a feed describes: Binance's for `source: binance`, else the bundled layout
+    /// adjusted by `kind`, `columns`, `time_format`, `header` and `delimiter`.
+    private static func layout(of feed: ValueNode, source: String) -> CSVLayout {
+        var layout = source == "binance" ? CSVLayout.binanceKlines : CSVLayout()
+        if let kind = feed["kind"]?.string.flatMap(CSVLayout.Kind.init) { layout.kind = kind }
+        if let format = feed["time_format"]?.string.flatMap(CSVLayout.TimeFormat.init) { layout.timeFormat = format }
+        if let header = feed["header"]?.bool { layout.header = header }
+        if let delimiter = feed["delimiter"]?.string?.utf8.first { layout.delimiter = delimiter }
+        for column in feed["columns"]?.members ?? [] {
+            guard let field = CSVLayout.Field(rawValue: column.key) else { continue }
+            layout.columns[field] = column.value.string ?? column.value.integer.map(String.init)
+        }
+        return layout
     }
 
     /// Nanoseconds in a duration such as 90s, 15m, 1h, 1d or 1w.

@@ -60,10 +60,14 @@ public struct GraphSpec: Sendable {
     public struct FeedSpec: Sendable {
         public var name: String
         public var location: SourceLocation?
+        /// csv, or binance (data.binance.vision kline files, .csv or .zip).
         public var source: String
+        /// A file, or a glob pattern of files read in name order.
         public var path: Located<String>
         public var symbol: String
-        public var labels: CSVBarReader.Labels
+        public var layout: CSVLayout
+        public var skipBadRows: Bool
+        public var labels: CSVFeedReader.Labels
         /// Bar length in ns, or nil to infer it.
         public var period: Int64?
         public var tickSize: Double

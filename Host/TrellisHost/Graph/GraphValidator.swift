@@ -80,7 +80,7 @@ public struct GraphValidator {
     }
 
     private mutating func checkFeeds() {
-        for feed in spec.feeds where !FileManager.default.fileExists(atPath: spec.resolve(feed.path.value)) {
+        for feed in spec.feeds where FeedFiles.expand(spec.resolve(feed.path.value)).isEmpty {
             error(
                 at: feed.path.location, "feed '\(feed.name)': data file \(spec.resolve(feed.path.value)) not found",
                 hint: "paths are relative to the graph file")

@@ -45,11 +45,12 @@ public final class Backtest {
         let (graph, resolveProblems) = GraphValidator.resolve(spec, includeDefaultPluginPaths: options.includeDefaultPluginPaths, plugins: options.plugins)
         let problems = readProblems + resolveProblems
         guard let graph, !problems.hasErrors else { throw DiagnosticsError(problems.sortedByLocation()) }
-        let (tape, instruments) = try loadFeeds(of: graph)
+        let (tape, instruments, feedWarnings) = try loadFeeds(of: graph)
         let engine = Engine(graph: graph, tape: tape, instruments: instruments, logger: options.logger)
         let createProblems = engine.createNodes()
         guard createProblems.isEmpty else { throw DiagnosticsError(createProblems) }
-        return Backtest(graph: graph, warnings: problems.filter { $0.severity == .warning }, tape: tape, instruments: instruments, engine: engine)
+        return Backtest(
+            graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, tape: tape, instruments: instruments, engine: engine)
     }
 
     private init(graph: ResolvedGraph, warnings: [Diagnostic], tape: MarketTape, instruments: InstrumentTable, engine: Engine) {
@@ -64,23 +65,37 @@ public final class Backtest {
         if !finished { engine.destroyNodes() }
     }
 
-    /// Reads every feed into one time-ordered tape and registers the instruments.
-    private static func loadFeeds(of graph: ResolvedGraph) throws(DiagnosticsError) -> (MarketTape, InstrumentTable) {
+    /// Reads every feed into one time-ordered tape and registers the instruments. Rows a feed
+    /// skipped (`on_bad_rows: skip`) come back as warnings.
+    private static func loadFeeds(of graph: ResolvedGraph) throws(DiagnosticsError) -> (MarketTape, InstrumentTable, [Diagnostic]) {
         let instruments = InstrumentTable()
         var tapes: [MarketTape] = []
         var problems: [Diagnostic] = []
+        var warnings: [Diagnostic] = []
         for (index, feed) in graph.spec.feeds.enumerated() {
             let instrument = instruments.add(symbol: feed.symbol, tickSize: feed.tickSize, lotSize: feed.lotSize, currency: graph.spec.venue.currency)
-            let path = graph.spec.resolve(feed.path.value)
-            switch CSVBarReader.read(
-                path: path, name: feed.path.value, source: UInt32(index + 1), instrument: instrument, labels: feed.labels, period: feed.period)
-            {
-            case .success(let tape): tapes.append(tape)
-            case .failure(let error): problems += error.diagnostics
+            var options = CSVFeedReader.Options()
+            options.layout = feed.layout
+            options.labels = feed.labels
+            options.period = feed.period
+            options.skipBadRows = feed.skipBadRows
+            options.source = UInt32(index + 1)
+            options.instrument = instrument
+            let outcome = FeedFiles.read(graph.spec.resolve(feed.path.value)).flatMap { CSVFeedReader.read($0, options: options) }
+            switch outcome {
+            case .success(let read):
+                tapes.append(read.tape)
+                if read.skipped > 0 {
+                    let first = read.skippedRows.first.map { "; the first: \($0.location.map(\.description) ?? $0.file): \($0.message)" } ?? ""
+                    warnings.append(
+                        Diagnostic(.warning, file: graph.spec.file, at: feed.path.location, "feed '\(feed.name)' skipped \(read.skipped) bad rows\(first)"))
+                }
+            case .failure(let error):
+                problems += error.diagnostics
             }
         }
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
-        return (tapes.isEmpty ? MarketTape() : MarketTape.merge(tapes), instruments)
+        return (tapes.isEmpty ? MarketTape() : MarketTape.merge(tapes), instruments, warnings)
     }
 
     /// The number of market events the run will replay.

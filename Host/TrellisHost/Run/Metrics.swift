@@ -149,7 +149,9 @@ extension Metrics {
         var current: Int64?
         for (time, value) in zip(times, equity) {
             let key = key(time, bucket)
-            if key == current { closes[closes.count - 1] = value } else {
+            if key == current {
+                closes[closes.count - 1] = value
+            } else {
                 closes.append(value)
                 current = key
             }

@@ -18,7 +18,9 @@ extension SimulatedVenue {
         matchWaiting(of: trade.header.instrument, at: trade.header.ts_ns, emit: emit) { order in
             guard available > 0, let price = price(of: &order, buy: trade.price, sell: trade.price) else { return nil }
             return (price.price, price.marketLike, available)
-        } consumed: { _, quantity in available -= quantity }
+        } consumed: { _, quantity in
+            available -= quantity
+        }
     }
 
     /// A quote: buys fill at the ask up to its size, sells at the bid up to its size.

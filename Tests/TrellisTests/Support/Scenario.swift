@@ -27,6 +27,16 @@ struct Scenario {
         return write(name, lines.joined(separator: "\n") + "\n")
     }
 
+    /// Writes daily bars given as (open, high, low, close) from 2024-01-01 (Mondays to Sundays).
+    @discardableResult
+    func writeOHLC(_ name: String, _ bars: [(Double, Double, Double, Double)]) -> String {
+        var lines = [",Open,High,Low,Close,Volume"]
+        for (index, bar) in bars.enumerated() {
+            lines.append("2024-01-\(String(format: "%02d", index + 1)),\(bar.0),\(bar.1),\(bar.2),\(bar.3),1000")
+        }
+        return write(name, lines.joined(separator: "\n") + "\n")
+    }
+
     /// Prepares and runs the graph `yaml` (written as graph.yaml) with the test nodes available
     /// and no default plugin search path.
     func run(_ yaml: String, plugins: [LoadedPlugin] = [TestNodes.plugin]) throws -> RunResult {

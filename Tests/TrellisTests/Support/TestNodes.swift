@@ -28,6 +28,9 @@ enum TestNodes {
         var scheduled: Int64 = 0
         var reasonCode: Int32 = 0
         var quantity = 0.0
+        var price = 0.0
+        var commission = 0.0
+        var filled = 0.0
     }
 
     struct Log: Sendable {
@@ -54,9 +57,11 @@ enum TestNodes {
         var received = Received(type: event.type, source: event.source, time: event.timestamp)
         if let fill = event.record(Fill.self) {
             (received.origin, received.orderID, received.quantity) = (fill.origin, fill.order_id, fill.quantity)
+            (received.price, received.commission) = (fill.price, fill.commission)
         } else if let update = event.record(OrderUpdate.self) {
             (received.origin, received.orderID, received.status, received.reporter) = (update.origin, update.order_id, update.status, update.reporter)
             (received.reasonCode, received.quantity) = (update.reason_code, update.quantity)
+            (received.filled, received.price) = (update.filled_quantity, update.average_price)
         } else if let order = event.record(Order.self) {
             (received.origin, received.orderID) = (order.origin, order.order_id)
         } else if let signal = event.record(Signal.self) {
@@ -275,8 +280,53 @@ struct TestRogue: Node {
     }
 }
 
+/// Places the orders its `script` lists, each on the bar it names (0-based): e.g.
+/// `[{"bar": 0, "side": "buy", "type": "limit", "quantity": 10, "limit": 95}]`. Keys: bar, side
+/// (buy/sell), type (market/limit/stop/stop-limit), quantity, limit, stop, tif (gtc/ioc/fok/day),
+/// sizing (units/equity), close (true: close the position), cancel (an order number to cancel).
+struct TestOrders: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-orders", kind: .strategy, version: "1.0.0", description: "Places scripted orders.",
+        parameters: #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "script": {"type": "array"}}}"#)
+
+    let context: NodeContext
+    let key: String
+    let script: [[String: Any]]
+    var bars = 0
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+        let object = try? JSONSerialization.jsonObject(with: Data(parameters.json.utf8)) as? [String: Any]
+        script = object?["script"] as? [[String: Any]] ?? []
+    }
+
+    /// Counts market events (bars, trades or quotes) as steps of the script.
+    mutating func onEvent(_ event: Event) {
+        TestNodes.record(key, nodeID: context.nodeID, event)
+        guard (TRELLIS_EVENT_BAR...TRELLIS_EVENT_QUOTE).contains(Int32(event.type)) else { return }
+        for (number, step) in script.enumerated() where (step["bar"] as? Int) == bars {
+            context.emit(order(number + 1, step, instrument: event.instrument))
+        }
+        bars += 1
+    }
+
+    private func order(_ id: Int, _ step: [String: Any], instrument: UInt32) -> Order {
+        if let target = step["cancel"] as? Int { return .cancel(instrument: instrument, orderID: UInt64(target)) }
+        let side: Side = step["side"] as? String == "sell" ? .sell : .buy
+        if step["close"] as? Bool == true { return .closePosition(instrument: instrument, side: side, orderID: UInt64(id)) }
+        let types = ["market": TRELLIS_ORDER_MARKET, "limit": TRELLIS_ORDER_LIMIT, "stop": TRELLIS_ORDER_STOP, "stop-limit": TRELLIS_ORDER_STOP_LIMIT]
+        let tifs = ["gtc": TRELLIS_TIF_GTC, "ioc": TRELLIS_TIF_IOC, "fok": TRELLIS_TIF_FOK, "day": TRELLIS_TIF_DAY]
+        return Order(
+            instrument: instrument, side: side, quantity: step["quantity"] as? Double ?? 1, orderID: UInt64(id),
+            type: types[step["type"] as? String ?? "market"] ?? TRELLIS_ORDER_MARKET, timeInForce: tifs[step["tif"] as? String ?? "gtc"] ?? TRELLIS_TIF_GTC,
+            sizeMode: step["sizing"] as? String == "equity" ? TRELLIS_SIZE_EQUITY : TRELLIS_SIZE_UNITS,
+            limitPrice: step["limit"] as? Double ?? 0, stopPrice: step["stop"] as? Double ?? 0)
+    }
+}
+
 private let testNodesEntry: trellis_plugin_entry_fn = { info in
     Plugin.entry(
         info, id: "test-nodes", version: "1.0.0", description: "Nodes for engine tests.",
-        nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self])
+        nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self, TestOrders.self])
 }

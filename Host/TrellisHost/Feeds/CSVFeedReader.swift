@@ -1,0 +1,314 @@
+import CTrellis
+import Foundation
+
+/// Reads market data from CSV into a tape: bars, trades or quotes, as a `CSVLayout` says. Rows must
+/// be in time order (bars strictly, trades and quotes may share a time); every bad row is an error
+/// with its file and line, or, with `skipBadRows`, skipped and counted.
+///
+/// A bar event is stamped with the bar's end: with `labels: .open` (the bundled data, pandas,
+/// exchanges) the row's time plus the bar's period; with `.close`, the row's time; with a close
+/// time column (Binance klines), that time plus one unit.
+public enum CSVFeedReader {
+    /// At most this many bad rows are listed; the rest are counted.
+    static let reportedProblems = 20
+
+    public struct Options: Sendable {
+        public var layout = CSVLayout()
+        public var labels = Labels.open
+        /// Bar length in ns, or nil to take the smallest gap between rows.
+        public var period: Int64?
+        public var skipBadRows = false
+        public var source: UInt32 = 1
+        public var instrument: UInt32 = 1
+
+        public init() {}
+    }
+
+    /// What was read: the tape, and the rows skipped (the first few as diagnostics).
+    public struct Outcome: Sendable {
+        public var tape: MarketTape
+        public var skipped = 0
+        public var skippedRows: [Diagnostic] = []
+    }
+
+    /// Reads `files` (a name for diagnostics, and the bytes) in order, as one stream.
+    public static func read(_ files: [(name: String, data: Data)], options: Options) -> Result<Outcome, DiagnosticsError> {
+        var state = ParseState(options: options)
+        for (name, var data) in files {
+            data.append(0)
+            data.withUnsafeBytes { state.parse($0.bindMemory(to: UInt8.self), name: name) }
+        }
+        if state.problemCount > state.problems.count {
+            state.problems.append(Diagnostic(file: files.last?.name ?? "", at: nil, "\(state.problemCount - state.problems.count) more bad rows not listed"))
+        }
+        if !state.problems.isEmpty { return .failure(DiagnosticsError(state.problems)) }
+        guard state.tape.count > 0 else {
+            return .failure(
+                DiagnosticsError([Diagnostic(file: files.first?.name ?? "", at: nil, "the data has no rows", hint: "check the file and the feed's columns")]))
+        }
+        if options.layout.kind == .bars, !state.stampedByCloseTime {
+            let period = options.period ?? (state.smallestGap == .max ? 0 : state.smallestGap)
+            guard period > 0 else {
+                return .failure(
+                    DiagnosticsError([
+                        Diagnostic(
+                            file: files.first?.name ?? "", at: nil, "cannot tell the bar period from a single row",
+                            hint: "give the feed a period, e.g. period: 1d")
+                    ]))
+            }
+            state.tape.stampBars(period: period, shift: options.labels == .open ? period : 0)
+        }
+        return .success(Outcome(tape: state.tape, skipped: state.skipped, skippedRows: state.skippedRows))
+    }
+
+    /// Reads OHLCV bars from the file at `path` in the bundled layout (a header naming Open, High,
+    /// Low, Close and optionally Volume, the time in the first column).
+    public static func read(
+        path: String, name: String, source: UInt32, instrument: UInt32, labels: Labels = .open, period: Int64? = nil
+    ) -> Result<MarketTape, DiagnosticsError> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "cannot read the data file", hint: "check the path")]))
+        }
+        var options = Options()
+        (options.source, options.instrument, options.labels, options.period) = (source, instrument, labels, period)
+        return read([(name, data)], options: options).map(\.tape)
+    }
+}
+
+extension CSVFeedReader {
+    /// What a bar row's time marks.
+    public enum Labels: String, Sendable {
+        case open
+        case close
+    }
+}
+
+/// The running state of one read, across files.
+private struct ParseState {
+    let options: CSVFeedReader.Options
+    let tape = MarketTape(capacity: 1024)
+    var problems: [Diagnostic] = []
+    var problemCount = 0
+    var skipped = 0
+    var skippedRows: [Diagnostic] = []
+    var previous = Int64.min
+    var smallestGap = Int64.max
+    var stampedByCloseTime = false
+    var cells: [Range<Int>] = []
+    /// Per file: which column feeds which value slot (slots are `CSVLayout.Field.allCases` order).
+    var plan: [(field: CSVLayout.Field, slot: Int, column: Int)] = []
+    var values = [Double](repeating: 0, count: CSVLayout.Field.allCases.count)
+    var timeColumn = 0
+    var sideColumn: Int?
+    /// Per file: the header's names, for messages.
+    var columnNames: [String] = []
+
+    init(options: CSVFeedReader.Options) {
+        self.options = options
+    }
+
+    mutating func problem(_ name: String, _ line: Int, _ message: String, hint: String? = nil) {
+        let diagnostic = Diagnostic(file: name, at: SourceLocation(file: name, line: line, column: 1), message, hint: hint)
+        if options.skipBadRows {
+            skipped += 1
+            if skippedRows.count < 5 { skippedRows.append(Diagnostic(.warning, file: name, at: diagnostic.location, message)) }
+            return
+        }
+        problemCount += 1
+        if problems.count < CSVFeedReader.reportedProblems { problems.append(diagnostic) }
+    }
+
+    mutating func parse(_ text: UnsafeBufferPointer<UInt8>, name: String) {
+        let layout = options.layout
+        var lines = LineCursor(text: text, end: text.count - 1)
+        var pending: (range: Range<Int>, number: Int)?
+        var headerNames: [String]?
+        if let first = lines.next() {
+            split(first.range, text)
+            let names = cells.map { String(decoding: UnsafeBufferPointer(rebasing: text[$0]), as: UTF8.self) }
+            let looksLikeData = time(cells.first.map { UnsafeBufferPointer(rebasing: text[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)) != nil
+            if layout.header == true || (layout.header == nil && !looksLikeData) { headerNames = names } else { pending = first }
+        } else {
+            problems.append(Diagnostic(file: name, at: nil, "the data file is empty", hint: "expected a header line such as ,Open,High,Low,Close,Volume"))
+            return
+        }
+        let columns: [CSVLayout.Field: Int]
+        do {
+            columns = try layout.resolve(header: headerNames)
+        } catch {
+            problems.append(Diagnostic(file: name, at: SourceLocation(file: name, line: 1, column: 1), error.message))
+            return
+        }
+        let width = (columns.values.max() ?? 0) + 1
+        columnNames = headerNames ?? []
+        timeColumn = columns[.time]!
+        sideColumn = columns[.side]
+        plan = CSVLayout.Field.allCases.enumerated().compactMap { slot, field in
+            guard field != .time, field != .side, let column = columns[field] else { return nil }
+            return (field, slot, column)
+        }
+        while let line = pending ?? lines.next() {
+            pending = nil
+            if line.range.isEmpty { continue }
+            split(line.range, text)
+            guard cells.count >= width else {
+                problem(name, line.number, "\(cells.count) columns, expected at least \(width)")
+                continue
+            }
+            row(text, name: name, line: line.number)
+        }
+    }
+
+    /// Reads one row's fields and appends its event.
+    private mutating func row(_ text: UnsafeBufferPointer<UInt8>, name: String, line: Int) {
+        let stamp = UnsafeBufferPointer(rebasing: text[cells[timeColumn]])
+        guard let parsed = time(stamp) else {
+            let hint =
+                options.layout.timeFormat == .iso ? "use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS" : "expected an epoch time (\(options.layout.timeFormat.rawValue))"
+            problem(name, line, "'\(String(decoding: stamp, as: UTF8.self))' is not a timestamp", hint: hint)
+            return
+        }
+        for (field, slot, column) in plan {
+            if field == .closeTime {
+                guard let close = time(UnsafeBufferPointer(rebasing: text[cells[column]])) else {
+                    problem(name, line, "column \(column): the close time is not an epoch time")
+                    return
+                }
+                values[slot] = Double(close.ns + close.unit)
+                continue
+            }
+            guard let value = number(text, cells[column]), value.isFinite, value >= 0 else {
+                let cell = String(decoding: UnsafeBufferPointer(rebasing: text[cells[column]]), as: UTF8.self)
+                let label = column < columnNames.count && !columnNames[column].isEmpty ? columnNames[column] : field.rawValue
+                problem(name, line, "column \(label): '\(cell)' is not a non-negative number")
+                return
+            }
+            values[slot] = value
+        }
+        let strict = options.layout.kind == .bars
+        guard parsed.ns > previous || (!strict && parsed.ns == previous) else {
+            problem(
+                name, line,
+                parsed.ns == previous
+                    ? "duplicate timestamp \(Timestamp.format(parsed.ns))" : "timestamp \(Timestamp.format(parsed.ns)) is earlier than the row before",
+                hint: "rows must be in time order")
+            return
+        }
+        if previous != Int64.min, parsed.ns > previous { smallestGap = min(smallestGap, parsed.ns - previous) }
+        previous = parsed.ns
+        append(parsed.ns, side: sideColumn.map { UnsafeBufferPointer(rebasing: text[cells[$0]]) })
+    }
+
+    /// The value read into `field`'s slot.
+    private func value(_ field: CSVLayout.Field) -> Double { values[CSVLayout.Field.allCases.firstIndex(of: field)!] }
+
+    private mutating func append(_ time: Int64, side: UnsafeBufferPointer<UInt8>?) {
+        let (instrument, source) = (options.instrument, options.source)
+        let header = { (type: Int32, size: Int) in
+            trellis_event_header(size: UInt32(size), type: UInt16(type), flags: 0, ts_ns: time, instrument: instrument, source: source)
+        }
+        switch options.layout.kind {
+        case .bars:
+            var bar = trellis_bar()
+            bar.header = header(TRELLIS_EVENT_BAR, MemoryLayout<trellis_bar>.size)
+            (bar.open, bar.high, bar.low, bar.close) = (value(.open), value(.high), value(.low), value(.close))
+            bar.volume = plan.contains { $0.field == .volume } ? value(.volume) : 0
+            if plan.contains(where: { $0.field == .closeTime }) {
+                bar.header.ts_ns = Int64(value(.closeTime))
+                bar.period_ns = bar.header.ts_ns - time
+                stampedByCloseTime = true
+            }
+            tape.append(bar)
+        case .trades:
+            var trade = trellis_trade()
+            trade.header = header(TRELLIS_EVENT_TRADE, MemoryLayout<trellis_trade>.size)
+            (trade.price, trade.quantity) = (value(.price), value(.quantity))
+            trade.aggressor = side.map(Self.aggressor) ?? 0
+            tape.append(record: trade)
+        case .quotes:
+            var quote = trellis_quote()
+            quote.header = header(TRELLIS_EVENT_QUOTE, MemoryLayout<trellis_quote>.size)
+            (quote.bid, quote.ask, quote.bid_size, quote.ask_size) = (value(.bid), value(.ask), value(.bidSize), value(.askSize))
+            tape.append(record: quote)
+        }
+    }
+
+    /// buy, b, 1 → buy; sell, s, -1 → sell; anything else unknown.
+    private static func aggressor(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        switch String(decoding: bytes, as: UTF8.self).lowercased() {
+        case "buy", "b", "1": TRELLIS_SIDE_BUY
+        case "sell", "s", "-1": TRELLIS_SIDE_SELL
+        default: 0
+        }
+    }
+
+    /// A time in the layout's format: ns since the epoch, and the unit it was written in (ns).
+    private func time(_ bytes: UnsafeBufferPointer<UInt8>) -> (ns: Int64, unit: Int64)? {
+        let format = options.layout.timeFormat
+        if format == .iso { return Timestamp.parse(bytes).map { ($0, 1) } }
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            guard format == .unixSeconds, let seconds = Double(String(decoding: bytes, as: UTF8.self)), seconds.isFinite else { return nil }
+            return (Int64((seconds * 1e9).rounded()), 1_000_000_000)
+        }
+        guard bytes.count <= 19, let value = Int64(String(decoding: bytes, as: UTF8.self)) else { return nil }
+        let unit: Int64
+        switch format {
+        case .unixSeconds: unit = 1_000_000_000
+        case .unixMilliseconds: unit = 1_000_000
+        case .unixMicroseconds: unit = 1_000
+        case .unixNanoseconds: unit = 1
+        default: unit = value < 100_000_000_000_000 ? 1_000_000 : value < 100_000_000_000_000_000 ? 1_000 : 1
+        }
+        let (ns, overflow) = value.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : (ns, unit)
+    }
+
+    /// Splits a line at the layout's delimiter into `cells`, trimming spaces.
+    private mutating func split(_ range: Range<Int>, _ text: UnsafeBufferPointer<UInt8>) {
+        cells.removeAll(keepingCapacity: true)
+        let delimiter = options.layout.delimiter
+        var start = range.lowerBound
+        for index in range.lowerBound...range.upperBound where index == range.upperBound || text[index] == delimiter {
+            var lower = start, upper = index
+            while lower < upper, text[lower] == 32 { lower += 1 }
+            while upper > lower, text[upper - 1] == 32 { upper -= 1 }
+            cells.append(lower..<upper)
+            start = index + 1
+        }
+    }
+
+    /// The number in `range`, or nil unless the whole field is one number.
+    private func number(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        guard !range.isEmpty, let base = text.baseAddress else { return nil }
+        var end: UnsafeMutablePointer<CChar>?
+        let start = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+        let value = strtod(start, &end)
+        let stop = UnsafeRawPointer(base) + range.upperBound
+        guard let end, UnsafeRawPointer(end) == stop else { return nil }
+        return value
+    }
+}
+
+/// Walks the lines of a buffer, counting them from 1; a CR before the LF is dropped.
+struct LineCursor {
+    let text: UnsafeBufferPointer<UInt8>
+    let end: Int
+    private var position = 0
+    private var number = 0
+
+    init(text: UnsafeBufferPointer<UInt8>, end: Int) {
+        self.text = text
+        self.end = end
+    }
+
+    mutating func next() -> (range: Range<Int>, number: Int)? {
+        guard position < end else { return nil }
+        let start = position
+        var stop = start
+        while stop < end, text[stop] != 10 { stop += 1 }
+        position = stop + 1
+        number += 1
+        let upper = stop > start && text[stop - 1] == 13 ? stop - 1 : stop
+        return (start..<upper, number)
+    }
+}
