@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The SDK: the C ABI header (the only contract) and the Swift authoring layer.
@@ -32,6 +33,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Host/TrellisHost",
             resources: [.embedInCode("Graph/graph.schema.json")]
@@ -51,7 +53,9 @@ let package = Package(
 
         .testTarget(
             name: "TrellisTests",
-            dependencies: ["TrellisHost", "TrellisSDK", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "TrellisHost", "TrellisSDK", .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/TrellisTests"
         ),
     ]

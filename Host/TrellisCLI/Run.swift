@@ -5,8 +5,11 @@ import TrellisHost
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Runs a graph: a backtest on its feeds' data, filled by the simulated venue.",
-        discussion:
-            "Prints the trades, the final equity, the return and the run fingerprint, a SHA-256 over every order outcome and fill: two runs with the same fingerprint traded identically."
+        discussion: """
+            Prints the trades, the statistics, the final equity and the run fingerprint, a SHA-256 over every order outcome and fill: two runs with the same fingerprint traded identically.
+
+            Each run is stored in the journal (see --journal), with the hashes of the graph, the plugins and the data; 'trellis report last' shows it again, '--html report.html' as a page.
+            """
     )
 
     @OptionGroup var options: GraphOptions
@@ -20,27 +23,65 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the result as JSON instead of a summary.")
     var json = false
 
+    @OptionGroup var journal: JournalOptions
+
+    @Flag(help: "Do not store the run in the journal.")
+    var noJournal = false
+
     enum Mode: String, ExpressibleByArgument, CaseIterable {
         case backtest
     }
 
     func run() throws {
-        let backtest: Backtest
         let result: RunResult
         do {
-            backtest = try Backtest.prepare(graphAt: options.graph, options: options.backtestOptions)
+            let progress = ProgressBar.onTerminal()
+            defer { progress?.finish() }
+            var backtestOptions = options.backtestOptions
+            if let progress { backtestOptions.progress = { progress.show($0) } }
+            let backtest = try Backtest.prepare(graphAt: options.graph, options: backtestOptions)
+            progress?.finish()
             printWarnings(backtest.warnings)
             result = try backtest.run()
         } catch {
             throw fail(error)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
-            print(RunSummary(result: result, graph: backtest.graph, tradeLimit: trades.limit).text)
+        var storeError: JournalError?
+        if !noJournal {
+            do { try journal.open(create: true).save(result) } catch { storeError = error }
         }
+        if json {
+            print(String(decoding: try RunJSON.encode(result), as: UTF8.self))
+        } else {
+            print(RunSummary(result: result, tradeLimit: trades.limit).text)
+            if !noJournal, storeError == nil {
+                print("journal        run \(result.runID) in \(journal.path); 'trellis report last --html report.html' draws it")
+            }
+        }
+        if let storeError {
+            printError("error: the run was not stored: \(storeError)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Where the journal is.
+struct JournalOptions: ParsableArguments {
+    @Option(name: .customLong("journal"), help: "The journal file (SQLite). Default: $TRELLIS_JOURNAL, else .trellis/journal.sqlite.")
+    var journalPath: String?
+
+    var path: String { journalPath ?? Journal.defaultPath }
+
+    func open(create: Bool) throws(JournalError) -> Journal { try Journal(path: path, create: create) }
+}
+
+/// The JSON form of a run, the same from `run --json` and `report --json`.
+enum RunJSON {
+    static func encode(_ result: RunResult) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(result)
     }
 }
 

@@ -1,14 +1,14 @@
 import TrellisHost
 
-/// The terminal summary of a run: what ran, the trades, the equity, the fingerprint.
+/// The terminal summary of a run: what ran, the trades, the statistics, refused orders, the
+/// equity and the fingerprint.
 struct RunSummary {
     let result: RunResult
-    let graph: ResolvedGraph
     let tradeLimit: Int?
 
     var text: String {
         var lines: [String] = []
-        lines.append("trellis \(PluginLoader.hostVersion) · backtest · \(result.graphFile)")
+        lines.append("trellis \(result.hostVersion) · backtest · \(result.graphFile) · run \(result.runID)")
         lines.append(
             "data    \(NumberFormat.grouped(Double(result.events), decimals: 0)) market events, \(Timestamp.format(result.firstTime)) → \(Timestamp.format(result.lastTime))"
         )
@@ -22,10 +22,14 @@ struct RunSummary {
         lines.append("")
         lines.append(contentsOf: tradeLines)
         lines.append("")
+        lines.append(statistics)
+        lines.append(contentsOf: refusalLines)
+        lines.append("")
         let profit = result.finalEquity - result.startingCash
+        lines.append(contentsOf: positionLines)
         lines.append("start equity   \(NumberFormat.grouped(result.startingCash)) \(result.currency)")
         lines.append(
-            "final equity   \(NumberFormat.grouped(result.finalEquity)) \(result.currency)  (\(profit >= 0 ? "+" : "")\(NumberFormat.grouped(profit)), \(NumberFormat.percent(result.totalReturn)))"
+            "final equity   \(NumberFormat.grouped(result.finalEquity)) \(result.currency)  (\(profit >= 0 ? "+" : "")\(NumberFormat.grouped(profit)), \(NumberFormat.percent(result.totalReturn))), cash \(NumberFormat.grouped(result.finalCash))"
         )
         lines.append("orders         \(result.orderUpdates) updates, \(result.fills) fills")
         lines.append("fingerprint    \(result.fingerprint)")
@@ -50,6 +54,46 @@ struct RunSummary {
         }
         var lines = ["trades: \(result.trades.count) closed, \(result.openTrades.count) open", table.text]
         if shown.count < all.count { lines.append("… \(all.count - shown.count) more (--trades all lists them)") }
+        return lines
+    }
+
+    /// The three groups of statistics side by side.
+    private var statistics: String {
+        let groups = result.metricGroups
+        var table = TextTable(columns: groups.flatMap { [$0.title.uppercased(), ""] }, rightAligned: [1, 3, 5])
+        for row in 0..<(groups.map(\.rows.count).max() ?? 0) {
+            table.add(groups.flatMap { group in row < group.rows.count ? [group.rows[row].label, group.rows[row].value] : ["", ""] })
+        }
+        return table.text
+    }
+
+    /// The account's positions at the end (each node's share is in the report).
+    private var positionLines: [String] {
+        let account = result.positions.filter { $0.node == nil }
+        guard !account.isEmpty else { return [] }
+        var table = TextTable(
+            columns: ["POSITION", "QTY", "AVG PRICE", "LAST", "REALISED", "UNREALISED", "FEES"], rightAligned: [1, 2, 3, 4, 5, 6])
+        for position in account {
+            table.add([
+                position.symbol, position.quantity == 0 ? "flat" : NumberFormat.quantity(position.quantity),
+                position.quantity == 0 ? "" : NumberFormat.grouped(position.averagePrice), NumberFormat.grouped(position.lastPrice),
+                NumberFormat.grouped(position.realizedProfit), NumberFormat.grouped(position.unrealizedProfit), NumberFormat.grouped(position.commission),
+            ])
+        }
+        return [table.text, ""]
+    }
+
+    private var refusalLines: [String] {
+        let refusals = result.refusals
+        guard !refusals.isEmpty else { return [] }
+        var lines = ["", "refused orders: \(refusals.count)"]
+        for order in refusals.prefix(10) {
+            let by = order.reporter.map { " by \($0)" } ?? ""
+            lines.append(
+                "  \(Timestamp.format(order.time))  \(order.node) order \(order.orderID) \(order.side == 1 ? "buy" : "sell") \(NumberFormat.quantity(order.quantity)) \(order.symbol): \(order.statusName)\(by): \(order.reason)"
+            )
+        }
+        if refusals.count > 10 { lines.append("  … \(refusals.count - 10) more ('trellis report --html' lists them all)") }
         return lines
     }
 }

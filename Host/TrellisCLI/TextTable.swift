@@ -24,7 +24,9 @@ struct TextTable {
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
                 return rightAligned.contains(column) ? pad + cell : (column == row.count - 1 ? cell : cell + pad)
             }
-            return margin + cells.joined(separator: "  ")
+            var line = margin + cells.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }.joined(separator: "\n")
     }
 }

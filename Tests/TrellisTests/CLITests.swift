@@ -8,7 +8,7 @@ import Testing
     }
 
     @Test func everyCommandHasHelp() throws {
-        for command in [[], ["run"], ["validate"], ["plugins"], ["plugins", "list"], ["plugins", "inspect"], ["graph"], ["schema"]] {
+        for command in [[], ["run"], ["report"], ["validate"], ["plugins"], ["plugins", "list"], ["plugins", "inspect"], ["graph"], ["schema"]] {
             let output = try Shell.run([Repository.trellis] + command + ["--help"])
             #expect(output.status == 0, "\(command)")
             #expect(output.stdout.contains("USAGE: trellis"), "\(command)")
@@ -22,6 +22,68 @@ import Testing
         #expect(output.stdout.contains("final equity"))
         let fingerprint = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("fingerprint") })
         #expect(fingerprint.split(separator: " ").last?.count == 64)
+    }
+
+    @Test func runPrintsTheStatisticsAndStoresTheRun() throws {
+        let journal = Repository.temporaryDirectory() + "/journal.sqlite"
+        let output = try trellis("run", "strategies.yaml", "--journal", journal)
+        #expect(output.status == 0, "\(output.stderr)")
+        for label in ["Sharpe ratio", "Max drawdown", "Win rate", "Profit factor", "SQN", "Exposure time"] {
+            #expect(output.stdout.contains(label), "\(label)")
+        }
+        let line = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("journal") })
+        #expect(line.contains(journal))
+        #expect(FileManager.default.fileExists(atPath: journal))
+        #expect(output.stderr.isEmpty, "no progress bar when the output is piped: \(output.stderr)")
+    }
+
+    @Test func reportShowsTheLastRunAsTextHTMLAndJSON() throws {
+        let journal = Repository.temporaryDirectory() + "/journal.sqlite"
+        let run = try trellis("run", "strategies.yaml", "--journal", journal, "--json")
+        let ran = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let runID = try #require(ran["runID"] as? String)
+
+        let text = try trellis("report", "last", "--journal", journal)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("run \(runID)"))
+        #expect(text.stdout.contains("fingerprint    \(ran["fingerprint"] as? String ?? "?")"))
+
+        let json = try trellis("report", String(runID.prefix(15)), "--journal", journal, "--json")
+        let reported = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(reported["fingerprint"] as? String == ran["fingerprint"] as? String)
+        #expect((reported["trades"] as? [Any])?.count == (ran["trades"] as? [Any])?.count)
+
+        let page = Repository.temporaryDirectory() + "/report.html"
+        let html = try trellis("report", "last", "--journal", journal, "--html", page)
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout.hasPrefix("wrote \(page) ("))
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<svg"))
+
+        let list = try trellis("report", "--list", "--journal", journal)
+        #expect(list.stdout.hasPrefix("RUN"))
+        #expect(list.stdout.contains(runID))
+    }
+
+    @Test func reportErrorsSayWhatToDo() throws {
+        let directory = Repository.temporaryDirectory()
+        let missing = try trellis("report", "--journal", directory + "/none.sqlite")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.hasPrefix("error: no journal at \(directory)/none.sqlite yet: 'trellis run <graph>' writes one"))
+        _ = try trellis("run", "strategies.yaml", "--journal", directory + "/journal.sqlite")
+        let unknown = try trellis("report", "19990101", "--journal", directory + "/journal.sqlite")
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no run 19990101 in"))
+        let both = try trellis("report", "--json", "--html", "x.html", "--journal", directory + "/journal.sqlite")
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("choose one of --html and --json"))
+    }
+
+    @Test func noJournalMeansNoFile() throws {
+        let journal = Repository.temporaryDirectory() + "/journal.sqlite"
+        let output = try trellis("run", "strategies.yaml", "--journal", journal, "--no-journal")
+        #expect(output.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(!output.stdout.contains("journal "))
     }
 
     @Test func runAsJSONIsMachineReadable() throws {

@@ -30,6 +30,7 @@ import ZIPFoundation
     }
 
     @Test func everyBadRowIsNamedWithItsLine() throws {
+        let consistent = "a bar's high must be at least its open, close and low, its low at most its open and close"
         let result = read(
             """
             ,Open,High,Low,Close,Volume
@@ -41,6 +42,9 @@ import ZIPFoundation
             2024-01-04,1,2,0.5,1.5,100
             2024-01-06,1,2,0.5,1.5,100
             2024-01-06,1,2,0.5,1.5,100
+            2024-01-07,1,0.5,0.8,0.9,100
+            2024-01-08,3,2,0.5,1.5,100
+            2024-01-09,1,2,1.2,1.5,100
 
             """)
         guard case .failure(let error) = result else {
@@ -54,6 +58,9 @@ import ZIPFoundation
                 "data.csv:5:1: error: column High: 'two' is not a non-negative number",
                 "data.csv:6:1: error: column Close: '-1.5' is not a non-negative number",
                 "data.csv:9:1: error: duplicate timestamp 2024-01-06; rows must be in time order",
+                "data.csv:10:1: error: high 0.5 is below low 0.8; \(consistent)",
+                "data.csv:11:1: error: high 2 is below the open 3; \(consistent)",
+                "data.csv:12:1: error: low 1.2 is above the open 1; \(consistent)",
             ])
     }
 

@@ -60,7 +60,7 @@ import TrellisHost
     }
 
     @Test func stopLimitWaitsWhenItsLimitMayHaveComeFirst() throws {
-        let bars = [(100.0, 101.0, 99.0, 100.0), (100, 106, 103, 105), (104, 105, 102, 103), (103, 104, 103.5, 104)]
+        let bars = [(100.0, 101.0, 99.0, 100.0), (103, 106, 103, 105), (104, 105, 102, 103), (103.5, 104, 103.5, 104)]
         // Stop 105, limit 106: triggered in bar 1 and filled there at the stop.
         let (plain, _) = try run(bars, script: #"[{"bar": 0, "type": "stop-limit", "stop": 105, "limit": 106}]"#)
         #expect(fills(plain) == [105])
@@ -131,6 +131,38 @@ import TrellisHost
         #expect(trade.quantity == -10 && trade.entryPrice == 100 && trade.exitPrice == 90)
         #expect(trade.netProfit() == 100)
         #expect(result.finalEquity == 100_100)
+    }
+
+    @Test func accountingKeepsAveragePriceRealisedAndUnrealisedProfitAndFees() throws {
+        // Buy 10 at 100, buy 10 at 110 (average 105), sell 15 at 120 (realise 15 × 15), then
+        // mark the last 5 at 130; commission 0.1% of each fill.
+        let bars = [(100.0, 101.0, 99.0, 100.0), (100, 101, 99, 100), (110, 111, 109, 110), (120, 121, 119, 120), (130, 131, 129, 130)]
+        let script = #"[{"bar": 0, "quantity": 10}, {"bar": 1, "quantity": 10}, {"bar": 2, "side": "sell", "quantity": 15}]"#
+        let (_, result) = try run(bars, script: script, venue: "{ cash: 100000, commission: 0.001 }")
+        let account = try #require(result.positions.first { $0.node == nil })
+        let fees: Double = (1000.0 + 1100.0 + 1800.0) * 0.001
+        #expect(account.quantity == 5 && account.averagePrice == 105 && account.lastPrice == 130)
+        #expect(account.realizedProfit == 15 * 15)
+        #expect(account.unrealizedProfit == 5 * 25)
+        #expect(abs(account.commission - fees) < 1e-9)
+        let cash: Double = 100_000.0 - 1000.0 - 1100.0 + 1800.0 - fees
+        #expect(abs(result.finalCash - cash) < 1e-9)
+        #expect(abs(result.finalEquity - (result.finalCash + 650.0)) < 1e-9, "equity is cash plus positions at their last price")
+        #expect(abs(result.finalEquity - (100_350.0 - fees)) < 1e-9, "and starting cash plus profit less fees")
+        let node = try #require(result.positions.first { $0.node == "s" })
+        #expect(node.quantity == account.quantity && node.realizedProfit == account.realizedProfit)
+        #expect(result.equityValues.count == bars.count, "equity on every bar")
+    }
+
+    @Test func aShortPositionFlipsToLongAtTheFillPrice() throws {
+        let bars = [(100.0, 101.0, 99.0, 100.0), (100, 101, 99, 100), (90, 91, 89, 90), (95, 96, 94, 95)]
+        let script = #"[{"bar": 0, "side": "sell", "quantity": 10}, {"bar": 1, "quantity": 15}]"#
+        let (_, result) = try run(bars, script: script)
+        let account = try #require(result.positions.first { $0.node == nil })
+        #expect(account.quantity == 5 && account.averagePrice == 90, "the 5 bought beyond the short open a long at 90")
+        #expect(account.realizedProfit == 100, "the short of 10 closed 10 lower")
+        #expect(account.unrealizedProfit == 25)
+        #expect(result.trades.count == 1 && result.openTrades.first?.quantity == 5)
     }
 
     @Test func positionsCanBeClosedAtTheLastClose() throws {

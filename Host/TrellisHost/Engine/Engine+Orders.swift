@@ -138,9 +138,32 @@ extension Engine {
         var path = orders[key]?.path ?? []
         if case .denied(let reporter)? = orders[key]?.stage { path = Array(path.prefix { $0 != reporter }) }
         fingerprint.add(UnsafePointer(event))
+        if keepsOrderLog { logOrderEvent(UnsafePointer(event)) }
         if isUpdate, isTerminal(raw.load(as: trellis_order_update.self).status) { orders[key] = nil }
         if let target = slot(ofID: origin) { call(target, UnsafePointer(event)) }
         for riskSlot in path { call(riskSlot, UnsafePointer(event)) }
+    }
+
+    /// Appends an order update or fill to the order log.
+    private func logOrderEvent(_ event: UnsafePointer<trellis_event_header>) {
+        let raw = UnsafeRawPointer(event)
+        let symbol = instruments.symbol(event.pointee.instrument)
+        if event.pointee.type == UInt16(TRELLIS_EVENT_FILL) {
+            let fill = raw.load(as: trellis_fill.self)
+            orderLog.append(
+                RunResult.OrderEvent(
+                    time: event.pointee.ts_ns, kind: .fill, node: names[Int(fill.origin)], orderID: fill.order_id, symbol: symbol, side: fill.side,
+                    status: TRELLIS_ORDER_FILLED, quantity: fill.quantity, price: fill.price, commission: fill.commission, reasonCode: 0, reason: "",
+                    reporter: nil))
+        } else {
+            let update = raw.load(as: trellis_order_update.self)
+            orderLog.append(
+                RunResult.OrderEvent(
+                    time: event.pointee.ts_ns, kind: .update, node: names[Int(update.origin)], orderID: update.order_id, symbol: symbol,
+                    side: update.side, status: update.status, quantity: update.quantity, price: update.average_price, commission: 0,
+                    reasonCode: update.reason_code, reason: update.reason_code == TRELLIS_REASON_NONE ? "" : readFixed(update.reason),
+                    reporter: update.reporter == 0 ? nil : names[Int(update.reporter)]))
+        }
     }
 
     /// Sends an order intent to the observers among the consumers of `source`.

@@ -27,6 +27,9 @@ final class Engine {
     /// Orders on their way or at the venue, by (origin id, order id). Touched per order only.
     var orders: [OrderKey: OrderRecord] = [:]
     var fingerprint = Fingerprint()
+    /// Every order update and fill, for the journal (when `keepsOrderLog`).
+    var orderLog: [RunResult.OrderEvent] = []
+    var keepsOrderLog = true
     var timers = TimerQueue()
     /// Per slot: host-assigned order ids handed out so far, and the node's last own order id.
     var hostOrderIDs: [UInt64]

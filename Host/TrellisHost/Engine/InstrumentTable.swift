@@ -39,7 +39,8 @@ final class InstrumentTable: @unchecked Sendable {
         entries.firstIndex { $0.symbol == symbol }.map { UInt32($0 + 1) }
     }
 
-    func symbol(_ id: UInt32) -> String { entries[Int(id) - 1].symbol }
+    /// The symbol of instrument `id`, or "" for an id outside the table.
+    func symbol(_ id: UInt32) -> String { id >= 1 && Int(id) <= entries.count ? entries[Int(id) - 1].symbol : "" }
     func lotSize(_ id: UInt32) -> Double { entries[Int(id) - 1].lotSize }
     func tickSize(_ id: UInt32) -> Double { entries[Int(id) - 1].tickSize }
 

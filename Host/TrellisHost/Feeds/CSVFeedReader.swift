@@ -20,6 +20,8 @@ public enum CSVFeedReader {
         public var skipBadRows = false
         public var source: UInt32 = 1
         public var instrument: UInt32 = 1
+        /// Called with (bytes read, bytes in all files) every 65,536 lines and at the end.
+        public var progress: (@Sendable (Int, Int) -> Void)?
 
         public init() {}
     }
@@ -34,10 +36,13 @@ public enum CSVFeedReader {
     /// Reads `files` (a name for diagnostics, and the bytes) in order, as one stream.
     public static func read(_ files: [(name: String, data: Data)], options: Options) -> Result<Outcome, DiagnosticsError> {
         var state = ParseState(options: options)
+        state.totalBytes = files.reduce(0) { $0 + $1.data.count }
         for (name, var data) in files {
             data.append(0)
             data.withUnsafeBytes { state.parse($0.bindMemory(to: UInt8.self), name: name) }
+            state.bytesBefore += data.count - 1
         }
+        options.progress?(state.totalBytes, state.totalBytes)
         if state.problemCount > state.problems.count {
             state.problems.append(Diagnostic(file: files.last?.name ?? "", at: nil, "\(state.problemCount - state.problems.count) more bad rows not listed"))
         }
@@ -88,6 +93,9 @@ private struct ParseState {
     let options: CSVFeedReader.Options
     let tape = MarketTape(capacity: 1024)
     var problems: [Diagnostic] = []
+    /// Bytes in all files, and in the files before the one being read (for progress).
+    var totalBytes = 0
+    var bytesBefore = 0
     var problemCount = 0
     var skipped = 0
     var skippedRows: [Diagnostic] = []
@@ -149,6 +157,7 @@ private struct ParseState {
         }
         while let line = pending ?? lines.next() {
             pending = nil
+            if line.number & 0xFFFF == 0 { options.progress?(bytesBefore + line.range.lowerBound, totalBytes) }
             if line.range.isEmpty { continue }
             split(line.range, text)
             guard cells.count >= width else {
@@ -185,6 +194,10 @@ private struct ParseState {
             }
             values[slot] = value
         }
+        if options.layout.kind == .bars, let problem = inconsistency() {
+            self.problem(name, line, problem, hint: "a bar's high must be at least its open, close and low, its low at most its open and close")
+            return
+        }
         let strict = options.layout.kind == .bars
         guard parsed.ns > previous || (!strict && parsed.ns == previous) else {
             problem(
@@ -197,6 +210,16 @@ private struct ParseState {
         if previous != Int64.min, parsed.ns > previous { smallestGap = min(smallestGap, parsed.ns - previous) }
         previous = parsed.ns
         append(parsed.ns, side: sideColumn.map { UnsafeBufferPointer(rebasing: text[cells[$0]]) })
+    }
+
+    /// What is wrong with the bar just read, if its prices contradict each other.
+    private func inconsistency() -> String? {
+        let (open, high, low, close) = (value(.open), value(.high), value(.low), value(.close))
+        func text(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)" }
+        if high < low { return "high \(text(high)) is below low \(text(low))" }
+        if high < max(open, close) { return "high \(text(high)) is below the \(open > close ? "open \(text(open))" : "close \(text(close))")" }
+        if low > min(open, close) { return "low \(text(low)) is above the \(open < close ? "open \(text(open))" : "close \(text(close))")" }
+        return nil
     }
 
     /// The value read into `field`'s slot.

@@ -27,7 +27,8 @@ public enum GraphReader {
         for violation in GraphSchema.schema.validate(root) {
             diagnostics.append(diagnostic(for: violation, file: file))
         }
-        let spec = decode(root, file: file, into: &diagnostics)
+        var spec = decode(root, file: file, into: &diagnostics)
+        spec.text = text
         return (spec, diagnostics)
     }
 

@@ -14,6 +14,8 @@ public struct GraphSpec: Sendable {
     /// The graph file's path as given, and its directory (relative paths start there).
     public var file: String
     public var directory: String
+    /// The graph file's text, as read.
+    public var text = ""
     public var description: String?
     public var plugins = PluginSources()
     public var venue = VenueSettings()

@@ -8,9 +8,11 @@ public final class Backtest {
     public let graph: ResolvedGraph
     /// Problems found while preparing that do not stop the run.
     public let warnings: [Diagnostic]
+    let feeds: [RunResult.FeedReport]
     let tape: MarketTape
     let instruments: InstrumentTable
     let engine: Engine
+    private let progress: (@Sendable (Progress) -> Void)?
     private var finished = false
 
     /// Options for preparing a backtest.
@@ -19,13 +21,31 @@ public final class Backtest {
         public var includeDefaultPluginPaths = true
         /// Plugins already loaded (or linked into the process), found before any other.
         public var plugins: [LoadedPlugin] = []
+        /// Keep every order update and fill in the result (for the journal and reports).
+        public var keepsOrderLog = true
         public var logger = Logger(label: "trellis")
+        /// Called as feeds are read and events replayed (every 65,536 rows or events, and at the end).
+        public var progress: (@Sendable (Progress) -> Void)?
 
         public init(includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = [], logger: Logger = Logger(label: "trellis")) {
             self.includeDefaultPluginPaths = includeDefaultPluginPaths
             self.plugins = plugins
             self.logger = logger
         }
+    }
+
+    /// How far preparing or running has come.
+    public struct Progress: Sendable {
+        public enum Phase: Sendable, Equatable {
+            /// Reading a feed's files; `done` and `total` count bytes.
+            case reading(feed: String)
+            /// Replaying the tape; `done` and `total` count market events.
+            case replaying
+        }
+
+        public var phase: Phase
+        public var done: Int
+        public var total: Int
     }
 
     /// Reads, checks and prepares the graph at `path`. Every problem found is reported at once.
@@ -45,17 +65,24 @@ public final class Backtest {
         let (graph, resolveProblems) = GraphValidator.resolve(spec, includeDefaultPluginPaths: options.includeDefaultPluginPaths, plugins: options.plugins)
         let problems = readProblems + resolveProblems
         guard let graph, !problems.hasErrors else { throw DiagnosticsError(problems.sortedByLocation()) }
-        let (tape, instruments, feedWarnings) = try loadFeeds(of: graph)
+        let (tape, instruments, feeds, feedWarnings) = try loadFeeds(of: graph, progress: options.progress)
         let engine = Engine(graph: graph, tape: tape, instruments: instruments, logger: options.logger)
         let createProblems = engine.createNodes()
         guard createProblems.isEmpty else { throw DiagnosticsError(createProblems) }
+        engine.keepsOrderLog = options.keepsOrderLog
         return Backtest(
-            graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, tape: tape, instruments: instruments, engine: engine)
+            graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, feeds: feeds, tape: tape,
+            instruments: instruments, engine: engine, progress: options.progress)
     }
 
-    private init(graph: ResolvedGraph, warnings: [Diagnostic], tape: MarketTape, instruments: InstrumentTable, engine: Engine) {
+    private init(
+        graph: ResolvedGraph, warnings: [Diagnostic], feeds: [RunResult.FeedReport], tape: MarketTape, instruments: InstrumentTable, engine: Engine,
+        progress: (@Sendable (Progress) -> Void)?
+    ) {
+        self.progress = progress
         self.graph = graph
         self.warnings = warnings
+        self.feeds = feeds
         self.tape = tape
         self.instruments = instruments
         self.engine = engine
@@ -67,9 +94,12 @@ public final class Backtest {
 
     /// Reads every feed into one time-ordered tape and registers the instruments. Rows a feed
     /// skipped (`on_bad_rows: skip`) come back as warnings.
-    private static func loadFeeds(of graph: ResolvedGraph) throws(DiagnosticsError) -> (MarketTape, InstrumentTable, [Diagnostic]) {
+    private static func loadFeeds(
+        of graph: ResolvedGraph, progress: (@Sendable (Progress) -> Void)?
+    ) throws(DiagnosticsError) -> (MarketTape, InstrumentTable, [RunResult.FeedReport], [Diagnostic]) {
         let instruments = InstrumentTable()
         var tapes: [MarketTape] = []
+        var reports: [RunResult.FeedReport] = []
         var problems: [Diagnostic] = []
         var warnings: [Diagnostic] = []
         for (index, feed) in graph.spec.feeds.enumerated() {
@@ -81,10 +111,20 @@ public final class Backtest {
             options.skipBadRows = feed.skipBadRows
             options.source = UInt32(index + 1)
             options.instrument = instrument
-            let outcome = FeedFiles.read(graph.spec.resolve(feed.path.value)).flatMap { CSVFeedReader.read($0, options: options) }
+            if let progress {
+                let name = feed.name
+                options.progress = { progress(Progress(phase: .reading(feed: name), done: $0, total: $1)) }
+            }
+            let files = FeedFiles.read(graph.spec.resolve(feed.path.value))
+            let outcome = files.flatMap { CSVFeedReader.read($0, options: options) }
             switch outcome {
             case .success(let read):
                 tapes.append(read.tape)
+                let readFiles = (try? files.get()) ?? []
+                reports.append(
+                    RunResult.FeedReport(
+                        name: feed.name, symbol: feed.symbol, files: readFiles.map(\.name), sha256: FileDigest.sha256(of: readFiles.map(\.data)),
+                        events: read.tape.count))
                 if read.skipped > 0 {
                     let first = read.skippedRows.first.map { "; the first: \($0.location.map(\.description) ?? $0.file): \($0.message)" } ?? ""
                     warnings.append(
@@ -95,27 +135,37 @@ public final class Backtest {
             }
         }
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
-        return (tapes.isEmpty ? MarketTape() : MarketTape.merge(tapes), instruments, warnings)
+        return (tapes.isEmpty ? MarketTape() : MarketTape.merge(tapes), instruments, reports, warnings)
     }
 
     /// The number of market events the run will replay.
     public var eventCount: Int { tape.count }
 
-    /// Runs the backtest: activate, replay, deactivate, destroy. `progress` is called with
-    /// (events done, events in all) now and then.
-    public func run(progress: ((Int, Int) -> Void)? = nil) throws(DiagnosticsError) -> RunResult {
+    /// Runs the backtest: activate, replay, deactivate, destroy.
+    public func run() throws(DiagnosticsError) -> RunResult {
         precondition(!finished, "a prepared backtest runs once")
         finished = true
         defer { engine.destroyNodes() }
+        let startedAt = Int64(Date().timeIntervalSince1970 * 1e9)
         if let problem = engine.activateNodes() { throw DiagnosticsError([problem]) }
         let start = ContinuousClock.now
-        engine.run(progress: progress)
+        engine.run(progress: progress.map { report in { report(Progress(phase: .replaying, done: $0, total: $1)) } })
         let elapsed = ContinuousClock.now - start
         engine.finishRun()
-        return result(loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return result(startedAt: startedAt, loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
-    private func result(loopSeconds: Double) -> RunResult {
+    /// A run id unique across hosts: the UTC start time and 32 random bits, 20261121-221500-3fa9c2d1.
+    static func runID(startedAt: Int64) -> String {
+        let seconds = startedAt / 1_000_000_000
+        let (year, month, day) = Timestamp.civil(fromDays: seconds / 86_400)
+        let second = seconds % 86_400
+        return String(
+            format: "%04lld%02lld%02lld-%02lld%02lld%02lld-%08x", year, month, day, second / 3600, second / 60 % 60, second % 60,
+            UInt32.random(in: .min ... .max))
+    }
+
+    private func result(startedAt: Int64, loopSeconds: Double) -> RunResult {
         let venue = engine.venue
         var lastPrices: [String: Double] = [:]
         for id in 1...max(1, instruments.count) where id <= instruments.count {
@@ -130,15 +180,19 @@ public final class Backtest {
             )
         }
         return RunResult(
-            graphFile: graph.spec.file, startingCash: graph.spec.venue.cash, finalEquity: venue.equity, currency: graph.spec.venue.currency,
-            trades: venue.trades.closed, openTrades: venue.trades.openTrades, lastPrices: lastPrices,
+            runID: Self.runID(startedAt: startedAt), startedAt: startedAt, hostVersion: PluginLoader.hostVersion, graphFile: graph.spec.file,
+            graphSHA256: FileDigest.sha256(of: [Data(graph.spec.text.utf8)]), graphText: graph.spec.text, description: graph.spec.description,
+            startingCash: graph.spec.venue.cash, finalCash: venue.cash, finalEquity: venue.equity, currency: graph.spec.venue.currency,
+            trades: venue.trades.closed, openTrades: venue.trades.openTrades, lastPrices: lastPrices, positions: venue.positions(),
             fingerprint: engine.fingerprint.hex(), orderUpdates: engine.fingerprint.orderUpdates, fills: engine.fingerprint.fills,
             events: tape.count, firstTime: openTime(0), lastTime: openTime(tape.count - 1),
             equityTimes: venue.equityTimes, equityOpenTimes: venue.equityOpenTimes, equityValues: venue.equityValues,
             metrics: Metrics.compute(
                 times: venue.equityOpenTimes, equity: venue.equityValues, closed: venue.trades.closed, open: venue.trades.openTrades,
                 commissions: (0...instruments.count).reduce(0) { $0 + venue.account[$1].commission }),
-            nodes: nodeReports(), warnings: warnings, loopSeconds: loopSeconds)
+            prices: tape.priceSeries(instruments: instruments), nodes: nodeReports(),
+            plugins: graph.usedPlugins.map { RunResult.PluginReport(id: $0.id, version: $0.version, path: $0.path, sha256: $0.sha256) },
+            feeds: feeds, orders: engine.orderLog, warnings: warnings, loopSeconds: loopSeconds)
     }
 
     /// When the market event in slot `index` began: a bar's open, or the event's time.
@@ -150,7 +204,7 @@ public final class Backtest {
     private func nodeReports() -> [RunResult.NodeReport] {
         graph.nodes.enumerated().map { index, node in
             RunResult.NodeReport(
-                name: node.name, type: node.type.name, plugin: node.type.pluginID, version: node.type.version,
+                name: node.name, type: node.type.name, plugin: node.type.pluginID, version: node.type.version, parameters: node.params.jsonText,
                 eventsDelivered: engine.slots[index].delivered, failures: engine.slots[index].failures, warmupBars: warmupBars(slot: index))
         }
     }

@@ -1,7 +1,19 @@
-/// What a backtest produced: trades, equity, the fingerprint and per-node counts.
+/// What a backtest produced, and what it was made from: trades, equity, statistics, every order
+/// outcome, the fingerprint, and the hashes of the graph, the plugins and the data. The journal
+/// stores it; reports read it back.
 public struct RunResult: Sendable, Codable {
+    /// Unique across hosts: UTC start time and random digits, e.g. 20261121-221500-3fa9c2d1.
+    public var runID: String
+    /// Wall-clock start, ns since the epoch.
+    public var startedAt: Int64
+    /// The version of trellis that ran it.
+    public var hostVersion: String
     public var graphFile: String
+    public var graphSHA256: String
+    public var graphText: String
+    public var description: String?
     public var startingCash: Double
+    public var finalCash: Double
     public var finalEquity: Double
     public var currency: String
     /// Closed round trips, in the order they closed.
@@ -9,6 +21,8 @@ public struct RunResult: Sendable, Codable {
     /// Trades still open at the end, marked at the last price of their instrument.
     public var openTrades: [Trade]
     public var lastPrices: [String: Double]
+    /// Every instrument the account traded, then each node's share, at the end.
+    public var positions: [Position]
     /// SHA-256 over every order outcome and fill (see `Fingerprint`).
     public var fingerprint: String
     public var orderUpdates: Int
@@ -18,11 +32,18 @@ public struct RunResult: Sendable, Codable {
     public var firstTime: Int64
     public var lastTime: Int64
     /// Account equity after each timestamp (a bar's end), with the open time of that step's bars.
+    /// Read back from the journal, a curve longer than `Journal.equityPoints` comes thinned.
     public var equityTimes: [Int64]
     public var equityOpenTimes: [Int64]
     public var equityValues: [Double]
     public var metrics: Metrics
+    /// Each instrument's price, downsampled for charts.
+    public var prices: [PriceSeries]
     public var nodes: [NodeReport]
+    public var plugins: [PluginReport]
+    public var feeds: [FeedReport]
+    /// Every order update and fill, in order.
+    public var orders: [OrderEvent]
     public var warnings: [String]
     /// Wall-clock seconds of the event loop alone (loading and creating excluded).
     public var loopSeconds: Double
@@ -34,8 +55,80 @@ public struct RunResult: Sendable, Codable {
         public var type: String
         public var plugin: String
         public var version: String
+        /// The parameters the node was created with, defaults filled in, as JSON.
+        public var parameters: String
         public var eventsDelivered: Int
         public var failures: Int
         public var warmupBars: Int?
+    }
+
+    public struct PluginReport: Sendable, Codable {
+        public var id: String
+        public var version: String
+        public var path: String
+        public var sha256: String
+    }
+
+    public struct FeedReport: Sendable, Codable {
+        public var name: String
+        public var symbol: String
+        /// The files read, and the SHA-256 of their bytes in that order.
+        public var files: [String]
+        public var sha256: String
+        public var events: Int
+    }
+
+    /// An order update or a fill, as the order's origin received it.
+    public struct OrderEvent: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable {
+            case update, fill
+        }
+
+        public var time: Int64
+        public var kind: Kind
+        public var node: String
+        public var orderID: UInt64
+        public var symbol: String
+        /// TRELLIS_SIDE_BUY or TRELLIS_SIDE_SELL.
+        public var side: Int32
+        /// TRELLIS_ORDER_* for updates; TRELLIS_ORDER_FILLED for fills.
+        public var status: Int32
+        public var quantity: Double
+        /// The fill's price, or the update's average fill price.
+        public var price: Double
+        public var commission: Double
+        public var reasonCode: Int32
+        public var reason: String
+        /// The risk node that denied the order, when one did.
+        public var reporter: String?
+
+        /// The status in words: accepted, filled, rejected, ...
+        public var statusName: String { OrderEvent.statusNames[Int(status)] ?? "status \(status)" }
+
+        static let statusNames = [
+            1: "submitted", 2: "accepted", 3: "partially filled", 4: "filled", 5: "canceled", 6: "rejected", 7: "expired", 8: "denied",
+            9: "pending cancel", 10: "pending update",
+        ]
+
+        /// Whether the order was refused: rejected by the venue or denied by a risk node or a limit.
+        public var isRefusal: Bool { kind == .update && (status == 6 || status == 8) }
+    }
+}
+
+extension RunResult {
+    /// A position at the end of the run: the account's in an instrument (node nil), or one
+    /// node's share of it. Profit is before commission; equity moves by realised + unrealised −
+    /// commission.
+    public struct Position: Sendable, Codable, Equatable {
+        public var node: String?
+        public var symbol: String
+        /// Positive long, negative short, 0 flat.
+        public var quantity: Double
+        /// Average entry price of the open quantity (0 when flat).
+        public var averagePrice: Double
+        public var lastPrice: Double
+        public var realizedProfit: Double
+        public var unrealizedProfit: Double
+        public var commission: Double
     }
 }

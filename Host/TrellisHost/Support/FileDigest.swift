@@ -9,6 +9,13 @@ enum FileDigest {
         return hex(SHA256.hash(data: data))
     }
 
+    /// Lowercase hex SHA-256 of `parts` hashed one after the other.
+    static func sha256(of parts: [Data]) -> String {
+        var hasher = SHA256()
+        for part in parts { hasher.update(data: part) }
+        return hex(hasher.finalize())
+    }
+
     static func hex(_ digest: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()

@@ -20,9 +20,9 @@ public enum NumberFormat {
         return sign + digits + "." + String(repeating: "0", count: decimals - fractionText.count) + fractionText
     }
 
-    /// `+23.46%` from 0.2346.
-    public static func percent(_ fraction: Double, decimals: Int = 2) -> String {
-        (fraction >= 0 ? "+" : "") + grouped(fraction * 100, decimals: decimals) + "%"
+    /// `+23.46%` from 0.2346; `23.46%` when not `signed`.
+    public static func percent(_ fraction: Double, decimals: Int = 2, signed: Bool = true) -> String {
+        (signed && fraction >= 0 ? "+" : "") + grouped(fraction * 100, decimals: decimals) + "%"
     }
 
     /// A quantity: whole numbers without decimals, others with up to 6.

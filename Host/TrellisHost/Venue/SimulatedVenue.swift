@@ -232,3 +232,25 @@ final class SimulatedVenue {
         return abs(ticks - ticks.rounded()) < 1e-6
     }
 }
+
+extension SimulatedVenue {
+    /// The account's position in every instrument it traded, then each node's, at the last prices.
+    func positions() -> [RunResult.Position] {
+        func report(_ holding: Holding, node: String?, instrument: Int) -> RunResult.Position {
+            let last = lastPrice[instrument]
+            return RunResult.Position(
+                node: node, symbol: instruments.symbol(UInt32(instrument)), quantity: holding.quantity, averagePrice: holding.averagePrice,
+                lastPrice: last, realizedProfit: holding.realized, unrealizedProfit: last.isFinite ? holding.unrealized(at: last) : 0,
+                commission: holding.commission)
+        }
+        let traded = { (holding: Holding) in holding.quantity != 0 || holding.commission != 0 || holding.realized != 0 }
+        let count = instruments.count
+        var positions = (0...count).filter { $0 > 0 && traded(account[$0]) }.map { report(account[$0], node: nil, instrument: $0) }
+        for (node, holdings) in nodeHoldings.enumerated() {
+            for instrument in 1..<max(holdings.count, 1) where traded(holdings[instrument]) {
+                positions.append(report(holdings[instrument], node: nodeNames[node], instrument: instrument))
+            }
+        }
+        return positions
+    }
+}

@@ -8,6 +8,9 @@ enum Shell {
         var stderr: String
     }
 
+    /// The journal `trellis run` writes to in tests, unless a test names another.
+    static let journal = Repository.temporaryDirectory("trellis-journal") + "/journal.sqlite"
+
     /// Runs `arguments[0]` (looked up on PATH) with the rest as arguments.
     @discardableResult
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Output {
@@ -15,7 +18,8 @@ enum Shell {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Runs go to a journal of the tests' own, never to .trellis/ in the repository.
+        process.environment = ProcessInfo.processInfo.environment.merging(["TRELLIS_JOURNAL": journal]) { $1 }.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

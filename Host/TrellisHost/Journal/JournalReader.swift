@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+/// Reads one run back from the journal's tables into the `RunResult` it was written from.
+struct JournalReader {
+    let db: Database
+    let id: String
+
+    func read() throws -> RunResult {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+            throw JournalError("run \(id) vanished while it was read")
+        }
+        let (closed, open) = try trades()
+        let equity = try Row.fetchAll(db, sql: "SELECT time, open_time, equity FROM equity WHERE run_id = ? ORDER BY step", arguments: [id])
+        return RunResult(
+            runID: id, startedAt: row["started_at"], hostVersion: row["host_version"], graphFile: row["graph_file"], graphSHA256: row["graph_sha256"],
+            graphText: row["graph_text"], description: row["description"], startingCash: row["starting_cash"],
+            finalCash: row["final_cash"], finalEquity: row["final_equity"], currency: row["currency"], trades: closed, openTrades: open,
+            lastPrices: try JournalJSON.value([String: Double].self, from: row["last_prices"]), positions: try positions(), fingerprint: row["fingerprint"],
+            orderUpdates: row["order_updates"], fills: row["fills"], events: row["events"], firstTime: row["first_time"],
+            lastTime: row["last_time"], equityTimes: equity.map { $0["time"] }, equityOpenTimes: equity.map { $0["open_time"] },
+            equityValues: equity.map { $0["equity"] }, metrics: try JournalJSON.value(Metrics.self, from: row["metrics"]),
+            prices: try prices(),
+            nodes: try nodes(), plugins: try plugins(), feeds: try feeds(), orders: try orders(),
+            warnings: try JournalJSON.value([String].self, from: row["warnings"]), loopSeconds: row["loop_seconds"])
+    }
+
+    private func trades() throws -> (closed: [Trade], open: [Trade]) {
+        let all = try Row.fetchAll(db, sql: "SELECT * FROM trades WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
+            Trade(
+                node: row["node"], symbol: row["symbol"], quantity: row["quantity"], entryTime: row["entry_time"],
+                entryPrice: row["entry_price"], entryBar: row["entry_bar"], entryStep: row["entry_step"], exitStep: row["exit_step"],
+                exitTime: row["exit_time"], exitPrice: row["exit_price"], exitBar: row["exit_bar"], commission: row["commission"])
+        }
+        return (all.filter { !$0.isOpen }, all.filter(\.isOpen))
+    }
+
+    private func prices() throws -> [RunResult.PriceSeries] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT position, symbol, time, price FROM prices WHERE run_id = ? ORDER BY position, seq", arguments: [id])
+        var series: [RunResult.PriceSeries] = []
+        var current = -1
+        for row in rows {
+            let (position, symbol): (Int, String) = (row["position"], row["symbol"])
+            if position != current {
+                current = position
+                series.append(RunResult.PriceSeries(symbol: symbol, times: [], prices: []))
+            }
+            series[series.count - 1].times.append(row["time"])
+            series[series.count - 1].prices.append(row["price"])
+        }
+        return series
+    }
+
+    private func positions() throws -> [RunResult.Position] {
+        try Row.fetchAll(db, sql: "SELECT * FROM positions WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
+            RunResult.Position(
+                node: row["node"], symbol: row["symbol"], quantity: row["quantity"], averagePrice: row["average_price"],
+                lastPrice: row["last_price"], realizedProfit: row["realized_profit"], unrealizedProfit: row["unrealized_profit"],
+                commission: row["commission"])
+        }
+    }
+
+    private func nodes() throws -> [RunResult.NodeReport] {
+        try Row.fetchAll(db, sql: "SELECT * FROM run_nodes WHERE run_id = ? ORDER BY position", arguments: [id]).map { row in
+            RunResult.NodeReport(
+                name: row["name"], type: row["type"], plugin: row["plugin"], version: row["version"], parameters: row["parameters"],
+                eventsDelivered: row["events"], failures: row["failures"], warmupBars: row["warmup_bars"])
+        }
+    }
+
+    private func plugins() throws -> [RunResult.PluginReport] {
+        try Row.fetchAll(db, sql: "SELECT * FROM run_plugins WHERE run_id = ? ORDER BY plugin", arguments: [id]).map { row in
+            RunResult.PluginReport(id: row["plugin"], version: row["version"], path: row["path"], sha256: row["sha256"])
+        }
+    }
+
+    private func feeds() throws -> [RunResult.FeedReport] {
+        try Row.fetchAll(db, sql: "SELECT * FROM run_feeds WHERE run_id = ? ORDER BY position", arguments: [id]).map { row in
+            RunResult.FeedReport(
+                name: row["name"], symbol: row["symbol"], files: try JournalJSON.value([String].self, from: row["files"]),
+                sha256: row["sha256"], events: row["events"])
+        }
+    }
+
+    private func orders() throws -> [RunResult.OrderEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM order_events WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
+            let orderID: Int64 = row["order_id"]
+            return RunResult.OrderEvent(
+                time: row["time"], kind: RunResult.OrderEvent.Kind(rawValue: row["kind"]) ?? .update, node: row["node"],
+                orderID: UInt64(bitPattern: orderID), symbol: row["symbol"], side: row["side"], status: row["status"],
+                quantity: row["quantity"], price: row["price"], commission: row["commission"], reasonCode: row["reason_code"],
+                reason: row["reason"], reporter: row["reporter"])
+        }
+    }
+}

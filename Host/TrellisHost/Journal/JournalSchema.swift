@@ -1,0 +1,51 @@
+import GRDB
+
+/// The journal's tables. Migrations only add: a journal written by an older Trellis opens in a newer.
+enum JournalSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                      id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, mode TEXT NOT NULL, host_version TEXT NOT NULL,
+                      graph_file TEXT NOT NULL, graph_sha256 TEXT NOT NULL, graph_text TEXT NOT NULL, description TEXT,
+                      fingerprint TEXT NOT NULL, starting_cash REAL NOT NULL, final_cash REAL NOT NULL, final_equity REAL NOT NULL, currency TEXT NOT NULL,
+                      events INTEGER NOT NULL, first_time INTEGER NOT NULL, last_time INTEGER NOT NULL,
+                      order_updates INTEGER NOT NULL, fills INTEGER NOT NULL, loop_seconds REAL NOT NULL, equity_steps INTEGER NOT NULL,
+                      metrics TEXT NOT NULL, warnings TEXT NOT NULL, last_prices TEXT NOT NULL);
+                    CREATE TABLE run_nodes (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, position INTEGER NOT NULL, name TEXT NOT NULL,
+                      type TEXT NOT NULL, plugin TEXT NOT NULL, version TEXT NOT NULL, parameters TEXT NOT NULL,
+                      events INTEGER NOT NULL, failures INTEGER NOT NULL, warmup_bars INTEGER, PRIMARY KEY (run_id, position));
+                    CREATE TABLE run_plugins (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, plugin TEXT NOT NULL, version TEXT NOT NULL,
+                      path TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (run_id, plugin));
+                    CREATE TABLE run_feeds (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, position INTEGER NOT NULL, name TEXT NOT NULL,
+                      symbol TEXT NOT NULL, files TEXT NOT NULL, sha256 TEXT NOT NULL, events INTEGER NOT NULL, PRIMARY KEY (run_id, position));
+                    CREATE TABLE positions (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, node TEXT, symbol TEXT NOT NULL,
+                      quantity REAL NOT NULL, average_price REAL NOT NULL, last_price REAL NOT NULL, realized_profit REAL NOT NULL,
+                      unrealized_profit REAL NOT NULL, commission REAL NOT NULL, PRIMARY KEY (run_id, seq));
+                    CREATE TABLE trades (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, node TEXT NOT NULL,
+                      symbol TEXT NOT NULL, quantity REAL NOT NULL, entry_time INTEGER NOT NULL, entry_price REAL NOT NULL,
+                      entry_bar INTEGER NOT NULL, entry_step INTEGER NOT NULL, exit_time INTEGER, exit_price REAL, exit_bar INTEGER,
+                      exit_step INTEGER, commission REAL NOT NULL, PRIMARY KEY (run_id, seq));
+                    CREATE TABLE equity (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL, time INTEGER NOT NULL,
+                      open_time INTEGER NOT NULL, equity REAL NOT NULL, PRIMARY KEY (run_id, step)) WITHOUT ROWID;
+                    CREATE TABLE prices (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, position INTEGER NOT NULL, symbol TEXT NOT NULL,
+                      seq INTEGER NOT NULL, time INTEGER NOT NULL, price REAL NOT NULL, PRIMARY KEY (run_id, position, seq)) WITHOUT ROWID;
+                    CREATE TABLE order_events (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, time INTEGER NOT NULL,
+                      kind TEXT NOT NULL, node TEXT NOT NULL, order_id INTEGER NOT NULL, symbol TEXT NOT NULL, side INTEGER NOT NULL,
+                      status INTEGER NOT NULL, quantity REAL NOT NULL, price REAL NOT NULL, commission REAL NOT NULL,
+                      reason_code INTEGER NOT NULL, reason TEXT NOT NULL, reporter TEXT, PRIMARY KEY (run_id, seq));
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// Writes one run into the journal's tables; the caller holds the transaction.
+struct JournalWriter {
+    let db: Database
+    let run: RunResult
+
+    func write() throws {
+        try db.execute(
+            sql: """
+                INSERT INTO runs (id, started_at, mode, host_version, graph_file, graph_sha256, graph_text, description, fingerprint,
+                  starting_cash, final_cash, final_equity, currency, events, first_time, last_time, order_updates, fills, loop_seconds,
+                  equity_steps, metrics, warnings, last_prices)
+                VALUES (?, ?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                run.runID, run.startedAt, run.hostVersion, run.graphFile, run.graphSHA256, run.graphText, run.description,
+                run.fingerprint, run.startingCash, run.finalCash, run.finalEquity, run.currency, run.events, run.firstTime, run.lastTime,
+                run.orderUpdates, run.fills, run.loopSeconds, run.equityValues.count, try JournalJSON.text(run.metrics), try JournalJSON.text(run.warnings),
+                try JournalJSON.text(run.lastPrices),
+            ])
+        try writeNodes()
+        try writePositions()
+        try writeTrades()
+        try writeEquity()
+        try writePrices()
+        try writeOrders()
+    }
+
+    private func writeNodes() throws {
+        for (position, node) in run.nodes.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO run_nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run.runID, position, node.name, node.type, node.plugin, node.version, node.parameters, node.eventsDelivered,
+                    node.failures, node.warmupBars,
+                ])
+        }
+        for plugin in run.plugins {
+            try db.execute(
+                sql: "INSERT INTO run_plugins VALUES (?, ?, ?, ?, ?)", arguments: [run.runID, plugin.id, plugin.version, plugin.path, plugin.sha256])
+        }
+        for (position, feed) in run.feeds.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO run_feeds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [run.runID, position, feed.name, feed.symbol, try JournalJSON.text(feed.files), feed.sha256, feed.events])
+        }
+    }
+
+    private func writePositions() throws {
+        for (seq, position) in run.positions.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run.runID, seq, position.node, position.symbol, position.quantity, position.averagePrice, position.lastPrice,
+                    position.realizedProfit, position.unrealizedProfit, position.commission,
+                ])
+        }
+    }
+
+    /// Closed trades first, in the order they closed, then the open ones.
+    private func writeTrades() throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (seq, trade) in (run.trades + run.openTrades).enumerated() {
+            try insert.execute(arguments: [
+                run.runID, seq, trade.node, trade.symbol, trade.quantity, trade.entryTime, trade.entryPrice, trade.entryBar,
+                trade.entryStep, trade.exitTime, trade.exitPrice, trade.exitBar, trade.exitStep, trade.commission,
+            ])
+        }
+    }
+
+    /// Every step of the curve, or for a curve longer than `Journal.equityPoints`, the first,
+    /// lowest, highest and last step of each of its equal spans.
+    private func writeEquity() throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO equity VALUES (?, ?, ?, ?, ?)")
+        for step in Downsample.keepingShape(run.equityValues, spans: Journal.equityPoints / 4) {
+            try insert.execute(arguments: [run.runID, step, run.equityTimes[step], run.equityOpenTimes[step], run.equityValues[step]])
+        }
+    }
+
+    private func writePrices() throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)")
+        for (position, series) in run.prices.enumerated() {
+            for seq in series.prices.indices {
+                try insert.execute(arguments: [run.runID, position, series.symbol, seq, series.times[seq], series.prices[seq]])
+            }
+        }
+    }
+
+    private func writeOrders() throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO order_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (seq, order) in run.orders.enumerated() {
+            try insert.execute(arguments: [
+                run.runID, seq, order.time, order.kind.rawValue, order.node, Int64(bitPattern: order.orderID), order.symbol, order.side,
+                order.status, order.quantity, order.price, order.commission, order.reasonCode, order.reason, order.reporter,
+            ])
+        }
+    }
+}
+
+/// The JSON the journal keeps in text columns: sorted keys; non-finite numbers as strings.
+enum JournalJSON {
+    static func text<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func value<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}
