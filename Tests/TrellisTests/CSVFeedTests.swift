@@ -136,7 +136,11 @@ import ZIPFoundation
             1735689600000000,93576.00,94509.42,93489.03,94401.14,755.99,1735693199999999,71198061.37,110117,398.43,37526018.44,0
             """)
         let files = try FeedFiles.read(scenario.directory + "/BTCUSDT-1h-*.zip").get()
-        #expect(files.map(\.name) == ["BTCUSDT-1h-2024-01.zip:BTCUSDT-1h-2024-01.csv", "BTCUSDT-1h-2025-01.zip:BTCUSDT-1h-2025-01.csv"])
+        let directory = scenario.directory
+        #expect(
+            files.map(\.name) == [
+                "\(directory)/BTCUSDT-1h-2024-01.zip:BTCUSDT-1h-2024-01.csv", "\(directory)/BTCUSDT-1h-2025-01.zip:BTCUSDT-1h-2025-01.csv",
+            ])
         var options = CSVFeedReader.Options()
         options.layout = .binanceKlines
         let tape = try CSVFeedReader.read(files, options: options).get().tape
@@ -208,6 +212,36 @@ import ZIPFoundation
             """)
         let backtest = try Backtest.prepare(graphAt: path, options: .init(includeDefaultPluginPaths: false, plugins: [TestNodes.plugin]))
         #expect(backtest.eventCount == 3)
-        #expect(backtest.warnings.map(\.message) == ["feed 'bars' skipped 2 bad rows; the first: bars.csv:3:1: column Open: 'x' is not a non-negative number"])
+        #expect(
+            backtest.warnings.map(\.message) == [
+                "feed 'bars' skipped 2 bad rows; the first: \(scenario.directory)/bars.csv:3:1: column Open: 'x' is not a non-negative number"
+            ])
+    }
+
+    @Test func problemsWithAFileAsAWholeAreSaidAtTheFeed() throws {
+        let scenario = Scenario()
+        scenario.write("empty.csv", "")
+        scenario.write("header.csv", ",Open,High,Low,Close\n")
+        scenario.write("one.csv", ",Open,High,Low,Close\n2024-01-01,1,1,1,1\n")
+        scenario.write("bad.csv", ",Open,High,Low,Close\n2024-01-01,1,1,1,1\n2024-01-02,1,x,1,1\n")
+        let problems = scenario.problems(
+            """
+            trellis: 1
+            feeds:
+              a: { source: csv, path: empty.csv }
+              b: { source: csv, path: header.csv }
+              c: { source: csv, path: one.csv }
+              d: { source: csv, path: bad.csv }
+            nodes:
+              m: { use: test-observer, inputs: [a, b, c, d], params: { tag: whole } }
+            """)
+        let directory = scenario.directory
+        #expect(
+            problems.map(\.description) == [
+                "\(directory)/graph.yaml:3:27: error: feed 'a': \(directory)/empty.csv: the data file is empty; expected a header line such as ,Open,High,Low,Close,Volume",
+                "\(directory)/graph.yaml:4:27: error: feed 'b': \(directory)/header.csv: the data has no rows; check the file and the feed's columns",
+                "\(directory)/graph.yaml:5:27: error: feed 'c': \(directory)/one.csv: cannot tell the bar period from a single row; give the feed a period, e.g. period: 1d",
+                "\(directory)/bad.csv:3:1: error: column High: 'x' is not a non-negative number",
+            ])
     }
 }

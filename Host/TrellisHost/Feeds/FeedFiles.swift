@@ -3,7 +3,7 @@ import Glibc
 import ZIPFoundation
 
 /// The files a feed's path names: one file, or a glob pattern's files in name order; a `.zip`
-/// (as data.binance.vision publishes them) gives the CSV files it holds.
+/// (as data.binance.vision publishes them) gives the CSV files it holds, named "archive.zip:file.csv".
 public enum FeedFiles {
     /// The contents of every file `pattern` names, each with a name for diagnostics.
     public static func read(_ pattern: String) -> Result<[(name: String, data: Data)], DiagnosticsError> {
@@ -14,7 +14,9 @@ public enum FeedFiles {
         }
         var files: [(name: String, data: Data)] = []
         for path in paths {
-            let name = URL(fileURLWithPath: path).lastPathComponent
+            // Named by the path as given (relative to the working directory, or absolute), so a
+            // message's file:line opens in an editor from where trellis ran.
+            let name = path
             if path.lowercased().hasSuffix(".zip") {
                 switch unzip(path, name: name) {
                 case .success(let entries): files += entries

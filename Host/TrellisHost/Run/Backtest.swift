@@ -131,7 +131,12 @@ public final class Backtest {
                         Diagnostic(.warning, file: graph.spec.file, at: feed.path.location, "feed '\(feed.name)' skipped \(read.skipped) bad rows\(first)"))
                 }
             case .failure(let error):
-                problems += error.diagnostics
+                // A problem with a file as a whole is fixed in the graph: say it at the feed.
+                problems += error.diagnostics.map { problem in
+                    guard problem.location == nil else { return problem }
+                    return Diagnostic(
+                        file: graph.spec.file, at: feed.path.location, "feed '\(feed.name)': \(problem.file): \(problem.message)", hint: problem.hint)
+                }
             }
         }
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
