@@ -32,6 +32,13 @@ public struct NodeContext {
         }
     }
 
+    /// Sends an event record the node built itself (a custom event with its payload, say);
+    /// `header.size` must cover all of it. The host copies it before this returns.
+    @inlinable @discardableResult
+    public func emit(raw event: UnsafePointer<trellis_event_header>) -> Status {
+        host.pointee.emit.unsafelyUnwrapped(host.pointee.ctx, event)
+    }
+
     /// Sends a custom event of type `customType` with `payload` bytes.
     @discardableResult
     public func emitCustom(type customType: UInt32, instrument: UInt32 = 0, payload: UnsafeRawBufferPointer) -> Status {

@@ -11,6 +11,7 @@ int check(const trellis_host *host, const trellis_bar *bar, const trellis_custom
     fields += TRELLIS_EVENT_HAS_FIELD(bar, trellis_bar, volume) ? 1 : 0;
     fields += name.len == 5 ? 1 : 0;
     fields += trellis_cstr("x").len == 1 ? 1 : 0;
+    fields += TRELLIS_FEATURE_VALUES(custom)[0] > 0 ? 1 : 0;
     return fields + TRELLIS_CUSTOM_PAYLOAD(custom)[0];
 }
 

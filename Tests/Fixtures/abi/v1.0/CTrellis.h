@@ -376,6 +376,39 @@ typedef struct trellis_custom {
  */
 #define TRELLIS_CUSTOM_RESERVED_LIMIT 0x10000u
 
+/**
+ * TRELLIS_CUSTOM_FEATURE_VECTOR: one row of features for one bar (the `features` and `ffi` node
+ * types emit it; a model consumes it). The payload is a `trellis_feature_vector` followed by
+ * `count` doubles, in the order of the names. `header.ts_ns` and `header.instrument` are those
+ * of the bar described. A value still warming up is NaN (and TRELLIS_FEATURES_INCOMPLETE set).
+ */
+#define TRELLIS_CUSTOM_FEATURE_VECTOR 1u
+/**
+ * TRELLIS_CUSTOM_FEATURE_NAMES: the names of the values of the vectors a node emits, sent once
+ * before its first vector: a `trellis_feature_vector` header (`count` names, the same
+ * `names_hash`) followed by `count` NUL-terminated UTF-8 names.
+ */
+#define TRELLIS_CUSTOM_FEATURE_NAMES 2u
+
+/** Some values of this vector are NaN: their indicators are still warming up. */
+#define TRELLIS_FEATURES_INCOMPLETE 0x0001u
+
+/** The payload header of TRELLIS_CUSTOM_FEATURE_VECTOR and TRELLIS_CUSTOM_FEATURE_NAMES. */
+typedef struct trellis_feature_vector {
+    uint32_t count;      /**< Values (or names) that follow. */
+    uint32_t flags;      /**< TRELLIS_FEATURES_*; 0 in a names event. */
+    uint64_t names_hash; /**< FNV-1a (64-bit) of the names joined by '\n': the layout's identity. */
+    /* double values[count] follow (a vector), or count NUL-terminated names (a names event). */
+} trellis_feature_vector;
+
+/** The values of a TRELLIS_CUSTOM_FEATURE_VECTOR event. */
+#ifdef __cplusplus
+#define TRELLIS_FEATURE_VALUES(event) \
+    (reinterpret_cast<const double *>(TRELLIS_CUSTOM_PAYLOAD(event) + sizeof(trellis_feature_vector)))
+#else
+#define TRELLIS_FEATURE_VALUES(event) ((const double *)(TRELLIS_CUSTOM_PAYLOAD(event) + sizeof(trellis_feature_vector)))
+#endif
+
 /** The payload bytes of a custom event. */
 #ifdef __cplusplus
 #define TRELLIS_CUSTOM_PAYLOAD(event) (reinterpret_cast<const uint8_t *>(event) + sizeof(trellis_custom))
@@ -688,6 +721,7 @@ TRELLIS_STATIC_ASSERT(sizeof(trellis_position) == 56, "position");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_account) == 56, "account");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_timer) == 40, "timer");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_custom) == 32, "custom");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_feature_vector) == 16, "feature vector");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_instrument) == 96, "instrument");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_host) == 72, "host table");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_host, emit) == 16, "host emit");
