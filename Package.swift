@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CTrellis", targets: ["CTrellis"]),
         // First-party plugins: each its own shared library, loaded by the host at run time.
         .library(name: "TrellisSMACross", type: .dynamic, targets: ["SMACross"]),
+        .library(name: "TrellisFeatures", type: .dynamic, targets: ["Features"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -50,6 +51,7 @@ let package = Package(
 
         // Plugins.
         .target(name: "SMACross", dependencies: ["TrellisSDK"], path: "Plugins/SMACross"),
+        .target(name: "Features", dependencies: ["TrellisSDK"], path: "Plugins/Features"),
 
         .testTarget(
             name: "TrellisTests",

@@ -1,11 +1,20 @@
 import Foundation
 import Testing
 
-/// A Swift plugin's event path does no reference counting: the swift_retain and swift_release
-/// calls made from inside the plugin library are the same for 100 bars as for 2,148.
+/// A Swift plugin's event path does no reference counting and the features node allocates
+/// nothing per bar: what the counter (Tests/Fixtures/retain_counter.c, preloaded) sees from
+/// inside the plugin library is the same for 100 bars as for 2,148.
 @Suite struct RetainTests {
-    /// Runs `trellis run` on the first `bars` GOOG bars with the retain counter preloaded.
-    private func counts(bars: Int) throws -> (retains: Int, releases: Int, events: Int) {
+    struct Counts {
+        var retains: Int
+        var releases: Int
+        var allocations: Int
+        var events: Int
+    }
+
+    /// Runs `trellis run` on the first `bars` GOOG bars with the counter preloaded, counting in
+    /// `library`; `node` is the graph's one node, reading feed `goog`.
+    static func counts(bars: Int, library: String, node: String) throws -> Counts {
         let counter = Repository.temporaryDirectory("trellis-retains") + "/libretain_counter.so"
         let compile = try Shell.run(["gcc", "-shared", "-fPIC", "-O2", "-o", counter, Repository.path("Tests/Fixtures/retain_counter.c"), "-ldl"])
         try #require(compile.status == 0, "\(compile.stderr)")
@@ -16,28 +25,39 @@ import Testing
             "graph.yaml",
             """
             trellis: 1
-            plugins: { load: [\(Repository.swiftSMACross)] }
+            plugins: { load: [\(library)] }
             venue: { cash: 10000, commission: 0.002 }
             feeds: { goog: { source: csv, path: goog.csv, lot_size: 1 } }
             nodes:
-              trend: { use: sma-cross-swift/sma-cross, inputs: [goog], params: { fast: 5, slow: 10, quantity: 0.9999, sizing: equity } }
+            \(node)
             """)
         let output = try Shell.run(
             [Repository.trellis, "run", graph, "--json", "--no-default-plugin-paths"],
-            environment: ["LD_PRELOAD": counter, "TRELLIS_COUNT_RETAINS_IN": "libTrellisSMACross.so"])
+            environment: ["LD_PRELOAD": counter, "TRELLIS_COUNT_RETAINS_IN": URL(fileURLWithPath: library).lastPathComponent])
         try #require(output.status == 0, "\(output.stderr)")
         let line = try #require(output.stderr.split(separator: "\n").last { $0.hasPrefix("retains=") })
         let numbers = line.split(separator: " ").compactMap { Int($0.split(separator: "=").last ?? "") }
         let result = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
         let events = ((result?["nodes"] as? [[String: Any]])?.first?["eventsDelivered"] as? Int) ?? 0
-        return (numbers[0], numbers[1], events)
+        return Counts(retains: numbers[0], releases: numbers[1], allocations: numbers[2], events: events)
     }
 
     @Test func theSwiftEventPathDoesNoReferenceCounting() throws {
-        let short = try counts(bars: 100)
-        let long = try counts(bars: 2148)
+        let node = "  trend: { use: sma-cross-swift/sma-cross, inputs: [goog], params: { fast: 5, slow: 10, quantity: 0.9999, sizing: equity } }"
+        let short = try Self.counts(bars: 100, library: Repository.swiftSMACross, node: node)
+        let long = try Self.counts(bars: 2148, library: Repository.swiftSMACross, node: node)
         #expect(long.events > short.events + 2000)
         #expect(long.retains == short.retains, "retains: \(short.retains) for \(short.events) events, \(long.retains) for \(long.events)")
         #expect(long.releases == short.releases, "releases: \(short.releases) for \(short.events) events, \(long.releases) for \(long.events)")
+    }
+
+    @Test func theFeaturesNodeAllocatesNothingPerBar() throws {
+        let features = FeaturesNodeTests.everyIndicator.map(\.0).joined(separator: ", ")
+        let node = "  f: { use: features, inputs: [goog], params: { features: [\(features)] } }"
+        let short = try Self.counts(bars: 100, library: FeaturesNodeTests.library, node: node)
+        let long = try Self.counts(bars: 2148, library: FeaturesNodeTests.library, node: node)
+        #expect(long.events > short.events + 2000)
+        #expect(short.allocations > 0, "the counter sees the node's set-up allocations")
+        #expect(long.allocations == short.allocations, "allocations: \(short.allocations) for \(short.events) events, \(long.allocations) for \(long.events)")
     }
 }

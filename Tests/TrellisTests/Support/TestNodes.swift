@@ -31,6 +31,11 @@ enum TestNodes {
         var price = 0.0
         var commission = 0.0
         var filled = 0.0
+        /// A feature vector's values, flags and names hash; or the names of a names event.
+        var features: [Double] = []
+        var featureFlags: UInt32 = 0
+        var namesHash: UInt64 = 0
+        var featureNames: [String] = []
     }
 
     struct Log: Sendable {
@@ -68,6 +73,10 @@ enum TestNodes {
             received.label = signal.labelText
         } else if let timer = event.record(TimerEvent.self) {
             received.scheduled = timer.scheduled_ns
+        } else if let vector = event.featureVector {
+            (received.features, received.featureFlags, received.namesHash) = (Array(vector.values), vector.flags, vector.namesHash)
+        } else if let names = event.featureNames {
+            (received.featureNames, received.namesHash) = names
         }
         logs.withLock { logs in
             logs[key, default: Log()].nodeID = nodeID
