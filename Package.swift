@@ -24,12 +24,16 @@ let package = Package(
         // The SDK: the C ABI header (the only contract) and the Swift authoring layer.
         .target(name: "CTrellis", path: "SDK/CTrellis"),
         .target(name: "TrellisSDK", dependencies: ["CTrellis"], path: "SDK/TrellisSDK"),
+        // libffi (libffi-dev), for the ffi node type.
+        .target(name: "CFFI", path: "Host/CFFI", linkerSettings: [.linkedLibrary("ffi")]),
 
         // The host: loader, graph, engine, feeds, simulated venue; and the command-line tool.
         .target(
             name: "TrellisHost",
             dependencies: [
                 "CTrellis",
+                "TrellisSDK",
+                "CFFI",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,7 +68,7 @@ let package = Package(
 )
 
 // Upcoming language features, for every Swift target.
-for target in package.targets where target.name != "CTrellis" {
+for target in package.targets where !["CTrellis", "CFFI"].contains(target.name) {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),

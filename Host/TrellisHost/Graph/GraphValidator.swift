@@ -12,7 +12,7 @@ public struct GraphValidator {
     /// `plugins` (already loaded) come before all of them.
     public static func resolve(_ spec: GraphSpec, includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = []) -> (ResolvedGraph?, [Diagnostic]) {
         let sources = PluginCatalog.Sources(
-            plugins: plugins,
+            plugins: [Builtins.plugin] + plugins,
             explicit: spec.plugins.load.map { spec.resolve($0.value) },
             directories: spec.plugins.search.map { spec.resolve($0.value) },
             includeDefaults: includeDefaultPluginPaths)
@@ -110,7 +110,11 @@ public struct GraphValidator {
     }
 
     private mutating func checkParams(_ node: GraphSpec.NodeSpec, _ type: NodeType) -> ValueNode {
-        for violation in type.schema.validate(node.params) {
+        let violations = type.schema.validate(node.params)
+        defer {
+            if violations.isEmpty, type.pluginID == "trellis", type.name == "ffi" { checkForeignFunction(node) }
+        }
+        for violation in violations {
             let location = violation.location ?? node.params.location ?? node.location
             let subject = "node '\(node.name)'"
             if let key = violation.unknownKey {
@@ -125,7 +129,31 @@ public struct GraphValidator {
                     at: location, "\(path) of \(subject) \(violation.message)", hint: "'trellis plugins inspect \(type.pluginPath)' shows the parameter schema")
             }
         }
-        return type.schema.withDefaults(node.params)
+        let params = type.schema.withDefaults(node.params)
+        guard violations.isEmpty, type.pluginID == "trellis", type.name == "ffi" else { return params }
+        // The node reads the library by the path resolved here, wherever trellis runs from.
+        return params.replacing("library", with: .string(FFILibrary.resolve(params["library"]?.string ?? "", graphDirectory: spec.directory)))
+    }
+
+    /// An ffi node: the library opens, the function exists, the signature parses, the
+    /// arguments fit; each problem at the parameter (and the character) it concerns.
+    private mutating func checkForeignFunction(_ node: GraphSpec.NodeSpec) {
+        let (_, problems) = FFINodeConfig.read(node.params, graphDirectory: spec.directory)
+        for problem in problems {
+            error(at: location(of: problem.value, offset: problem.offset) ?? node.location, "node '\(node.name)': \(problem.message)", hint: problem.hint)
+        }
+    }
+
+    /// Where character `offset` of a scalar's text is: past the opening quote of a quoted one.
+    private func location(of value: ValueNode?, offset: Int) -> SourceLocation? {
+        guard var location = value?.location else { return nil }
+        guard offset > 0 else { return location }
+        let lines = spec.text.split(separator: "\n", omittingEmptySubsequences: false)
+        if location.line - 1 < lines.count, let first = lines[location.line - 1].dropFirst(location.column - 1).first, first == "\"" || first == "'" {
+            location.column += 1
+        }
+        location.column += offset
+        return location
     }
 
     private mutating func resolveInputs(_ node: GraphSpec.NodeSpec, kinds: [NodeKind?]) -> [ResolvedGraph.Endpoint] {

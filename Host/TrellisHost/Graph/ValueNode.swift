@@ -80,6 +80,13 @@ public struct ValueNode: Sendable {
         members?.first { $0.key == key }
     }
 
+    /// This object with the value of member `key` replaced by `kind` (where it was written).
+    public func replacing(_ key: String, with kind: Kind) -> ValueNode {
+        guard case .object(var members) = self.kind, let index = members.firstIndex(where: { $0.key == key }) else { return self }
+        members[index].value = ValueNode(kind, at: members[index].value.location)
+        return ValueNode(.object(members), at: location)
+    }
+
     /// The JSON type name used in messages: "integer", "object", ...
     public var typeName: String {
         switch kind {
