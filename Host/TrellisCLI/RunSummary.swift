@@ -13,7 +13,7 @@ struct RunSummary {
             "data    \(NumberFormat.grouped(Double(result.events), decimals: 0)) market events, \(Timestamp.format(result.firstTime)) → \(Timestamp.format(result.lastTime))"
         )
         for node in result.nodes {
-            let warmup = node.warmupBars.map { ", needs \($0) bars of warm-up" } ?? ""
+            let warmup = node.warmupBars.map { ", needs \($0) bar\($0 == 1 ? "" : "s") of warm-up" } ?? ""
             let failures = node.failures > 0 ? ", \(node.failures) problems" : ""
             lines.append(
                 "node    \(node.name): \(node.type) \(node.version) from \(node.plugin), received \(NumberFormat.grouped(Double(node.eventsDelivered), decimals: 0)) events\(warmup)\(failures)"

@@ -59,6 +59,6 @@ struct FeaturesNode: Node {
             out += computer.width
         }
         if skipWarmup && bars[instrument] < warmup { return }
-        emitter.emit(context, instrument: bar.header.instrument, timestamp: bar.header.ts_ns)
+        emitter.emit(context, for: bar)
     }
 }

@@ -3,12 +3,15 @@ public struct FeatureVector {
     /// Identifies the names: FNV-1a of the names joined by "\n" (`FeatureVector.hash(names:)`).
     public let namesHash: UInt64
     public let flags: UInt32
+    /// The bar's length: it opened at the event's timestamp less this.
+    public let periodNs: Int64
     public let values: UnsafeBufferPointer<Double>
 
     @inlinable
-    public init(namesHash: UInt64, flags: UInt32, values: UnsafeBufferPointer<Double>) {
+    public init(namesHash: UInt64, flags: UInt32, periodNs: Int64, values: UnsafeBufferPointer<Double>) {
         self.namesHash = namesHash
         self.flags = flags
+        self.periodNs = periodNs
         self.values = values
     }
 
@@ -36,7 +39,7 @@ extension Event {
         let head = payload.loadUnaligned(as: trellis_feature_vector.self)
         let count = min(Int(head.count), (payload.count - MemoryLayout<trellis_feature_vector>.size) / MemoryLayout<Double>.size)
         let start = (payload.baseAddress! + MemoryLayout<trellis_feature_vector>.size).assumingMemoryBound(to: Double.self)
-        return FeatureVector(namesHash: head.names_hash, flags: head.flags, values: UnsafeBufferPointer(start: start, count: count))
+        return FeatureVector(namesHash: head.names_hash, flags: head.flags, periodNs: head.period_ns, values: UnsafeBufferPointer(start: start, count: count))
     }
 
     /// The names and their hash, when this event is a TRELLIS_CUSTOM_FEATURE_NAMES event.
@@ -76,9 +79,9 @@ public final class FeatureEmitter {
         return UnsafeMutableBufferPointer(start: start, count: names.count)
     }
 
-    /// Sends the names (the first time) and then the vector in `values`, stamped as the bar.
+    /// Sends the names (the first time) and then the vector in `values`, stamped as `bar`.
     @inlinable
-    public func emit(_ context: NodeContext, instrument: UInt32, timestamp: Int64) {
+    public func emit(_ context: NodeContext, for bar: Bar) {
         if !sentNames {
             sentNames = true
             sendNames(context)
@@ -86,11 +89,12 @@ public final class FeatureEmitter {
         var complete = true
         for value in values where value.isNaN { complete = false }
         var custom = trellis_custom(
-            header: trellis_custom.header(instrument: instrument, timestamp: timestamp), custom_type: TRELLIS_CUSTOM_FEATURE_VECTOR,
+            header: trellis_custom.header(instrument: bar.header.instrument, timestamp: bar.header.ts_ns), custom_type: TRELLIS_CUSTOM_FEATURE_VECTOR,
             length: UInt32(size - MemoryLayout<trellis_custom>.size))
         custom.header.size = UInt32(size)
         buffer.storeBytes(of: custom, as: trellis_custom.self)
-        let head = trellis_feature_vector(count: UInt32(names.count), flags: complete ? 0 : TRELLIS_FEATURES_INCOMPLETE, names_hash: namesHash)
+        let head = trellis_feature_vector(
+            count: UInt32(names.count), flags: complete ? 0 : TRELLIS_FEATURES_INCOMPLETE, names_hash: namesHash, period_ns: bar.period_ns)
         (buffer + MemoryLayout<trellis_custom>.size).storeBytes(of: head, as: trellis_feature_vector.self)
         context.emit(raw: UnsafeRawPointer(buffer).assumingMemoryBound(to: trellis_event_header.self))
     }
@@ -98,7 +102,7 @@ public final class FeatureEmitter {
     @usableFromInline
     func sendNames(_ context: NodeContext) {
         var payload = [UInt8]()
-        withUnsafeBytes(of: trellis_feature_vector(count: UInt32(names.count), flags: 0, names_hash: namesHash)) { payload += $0 }
+        withUnsafeBytes(of: trellis_feature_vector(count: UInt32(names.count), flags: 0, names_hash: namesHash, period_ns: 0)) { payload += $0 }
         for name in names { payload += Array(name.utf8) + [0] }
         payload.withUnsafeBytes { _ = context.emitCustom(type: TRELLIS_CUSTOM_FEATURE_NAMES, payload: $0) }
     }

@@ -40,8 +40,7 @@ public struct Parameters {
     public func string(_ key: String) throws(PluginError) -> String {
         var value = trellis_str()
         try check(key, withTrellisString(key) { params.pointee.get_string!(params.pointee.ctx, $0, &value) })
-        guard let start = value.ptr else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: start, count: Int(value.len)), as: UTF8.self)
+        return value.text
     }
 
     private func check(_ key: String, _ status: Status) throws(PluginError) {

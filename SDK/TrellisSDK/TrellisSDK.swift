@@ -18,3 +18,11 @@ public typealias TimerEvent = trellis_timer
 public typealias CustomEvent = trellis_custom
 public typealias Instrument = trellis_instrument
 public typealias Status = trellis_status
+
+extension trellis_str {
+    /// The borrowed bytes as a String (invalid UTF-8 repaired).
+    public var text: String {
+        guard let start = ptr else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: start, count: Int(len)), as: UTF8.self)
+    }
+}

@@ -38,7 +38,7 @@ struct FFINode: Node {
                 context.log(.warning, "the function returned \(code); this bar's values are NaN" + (failures == 5 ? " (further failures are not logged)" : ""))
             }
         }
-        emitter.emit(context, instrument: bar.header.instrument, timestamp: bar.header.ts_ns)
+        emitter.emit(context, for: bar)
     }
 }
 

@@ -113,6 +113,11 @@ public struct GraphValidator {
         let violations = type.schema.validate(node.params)
         defer {
             if violations.isEmpty, type.pluginID == "trellis", type.name == "ffi" { checkForeignFunction(node) }
+            if type.pluginID == "trellis", type.name == "feature-csv", node.inputs.count > 1 {
+                error(
+                    at: node.inputs[1].location ?? node.location, "node '\(node.name)' (feature-csv) writes the vectors of one input, not \(node.inputs.count)",
+                    hint: "the columns are one node's feature names; give each input its own feature-csv node and file")
+            }
         }
         for violation in violations {
             let location = violation.location ?? node.params.location ?? node.location
@@ -130,9 +135,16 @@ public struct GraphValidator {
             }
         }
         let params = type.schema.withDefaults(node.params)
-        guard violations.isEmpty, type.pluginID == "trellis", type.name == "ffi" else { return params }
-        // The node reads the library by the path resolved here, wherever trellis runs from.
-        return params.replacing("library", with: .string(FFILibrary.resolve(params["library"]?.string ?? "", graphDirectory: spec.directory)))
+        guard violations.isEmpty, type.pluginID == "trellis" else { return params }
+        // Built-in nodes read files by the paths resolved here, wherever trellis runs from.
+        switch type.name {
+        case "ffi":
+            return params.replacing("library", with: .string(FFILibrary.resolve(params["library"]?.string ?? "", graphDirectory: spec.directory)))
+        case "feature-csv":
+            return params.replacing("path", with: .string(spec.resolve(params["path"]?.string ?? "")))
+        default:
+            return params
+        }
     }
 
     /// An ffi node: the library opens, the function exists, the signature parses, the

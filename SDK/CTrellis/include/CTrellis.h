@@ -398,6 +398,7 @@ typedef struct trellis_feature_vector {
     uint32_t count;      /**< Values (or names) that follow. */
     uint32_t flags;      /**< TRELLIS_FEATURES_*; 0 in a names event. */
     uint64_t names_hash; /**< FNV-1a (64-bit) of the names joined by '\n': the layout's identity. */
+    int64_t period_ns;   /**< The bar's length, as in trellis_bar: it opened at header.ts_ns − period_ns; 0 in a names event. */
     /* double values[count] follow (a vector), or count NUL-terminated names (a names event). */
 } trellis_feature_vector;
 
@@ -721,7 +722,7 @@ TRELLIS_STATIC_ASSERT(sizeof(trellis_position) == 56, "position");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_account) == 56, "account");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_timer) == 40, "timer");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_custom) == 32, "custom");
-TRELLIS_STATIC_ASSERT(sizeof(trellis_feature_vector) == 16, "feature vector");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_feature_vector) == 24, "feature vector");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_instrument) == 96, "instrument");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_host) == 72, "host table");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_host, emit) == 16, "host emit");

@@ -13,5 +13,5 @@ public enum Builtins {
 }
 
 private let builtinEntry: trellis_plugin_entry_fn = { info in
-    Plugin.entry(info, id: "trellis", version: "1.0.0", description: "Node types built into the host.", nodes: [FFINode.self])
+    Plugin.entry(info, id: "trellis", version: "1.0.0", description: "Node types built into the host.", nodes: [FFINode.self, FeatureCSVNode.self])
 }
