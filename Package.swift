@@ -5,6 +5,7 @@ let package = Package(
     name: "Trellis",
     products: [
         .executable(name: "trellis", targets: ["TrellisCLI"]),
+        .executable(name: "trellis-bench", targets: ["TrellisBench"]),
         .library(name: "TrellisHost", targets: ["TrellisHost"]),
         .library(name: "TrellisSDK", targets: ["TrellisSDK"]),
         .library(name: "CTrellis", targets: ["CTrellis"]),
@@ -52,6 +53,9 @@ let package = Package(
             ],
             path: "Host/TrellisCLI"
         ),
+
+        // Benchmarks against baselines timed in the same run (docs/performance.md).
+        .executableTarget(name: "TrellisBench", dependencies: ["TrellisHost"], path: "Benchmarks/TrellisBench"),
 
         // Plugins.
         .target(name: "SMACross", dependencies: ["TrellisSDK"], path: "Plugins/SMACross"),

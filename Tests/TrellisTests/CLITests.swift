@@ -195,4 +195,13 @@ enum FileDigestForTests {
     static func sha256(_ path: String) -> String {
         (try? Shell.run(["sha256sum", path]).stdout.split(separator: " ").first.map(String.init)) ?? "?"
     }
+
+    @Test func theBenchmarkHarnessRuns() throws {
+        // Timings are the harness's business (docs/performance.md); this keeps it working.
+        let output = try Shell.run([Repository.buildDirectory + "/trellis-bench", "ffi", "--calls", "1000"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("scaled(float, float)") && output.stdout.contains("zscore(double[20], ...)"), "\(output.stdout)")
+        let unknown = try Shell.run([Repository.buildDirectory + "/trellis-bench", "nope"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: ffi"))
+    }
 }
