@@ -195,20 +195,33 @@ import TrellisSDK
                 use: ffi
                 inputs: [goog]
                 params: { library: libstats.so, function: range, signature: "void (double[], int32, double[]", arguments: ["close[5]", 5, "out[2]"] }
+              i:
+                use: ffi
+                inputs: [goog]
+                params: { library: libstats.so, function: zscore, signature: "int32 (double[], int32, double[])", arguments: ["[0.5, 0.25]", 20.5, "out"] }
+              j:
+                use: ffi
+                inputs: [goog]
+                params: { library: libm.so.6, function: sqrtt, signature: "double (double)", arguments: [close] }
             """)
         let lines = problems.map(\.description)
         let expected = [
             "graph.yaml:7:24: error: node 'a': cannot open the library: libnope.so",
             "graph.yaml:13:17: error: node 'b': the library has no function 'zscor'; did you mean 'zscore'?",
             "graph.yaml:14:26: error: node 'b': signature: unknown parameter type 'dubble'; did you mean 'double'?",
-            "graph.yaml:15:37: error: node 'b': argument: an output needs its size: out[1], out[3]",
-            "graph.yaml:19:113: error: node 'c': argument: unknown argument 'closes[5]'; did you mean 'close'?",
+            "graph.yaml:15:37: error: node 'b': argument 3: an output needs its size: out[1], out[3]",
+            "graph.yaml:19:113: error: node 'c': argument 1: unknown argument 'closes[5]'; did you mean 'close'?",
             "graph.yaml:23:91: error: node 'd': 2 arguments for 1 parameter (double); give one argument per parameter, in order",
             "graph.yaml:27:115: error: node 'e': argument 1: close is a double; the parameter is double[]",
             "graph.yaml:27:122: error: node 'e': argument 2: 20.5 is not an int32",
             "graph.yaml:31:153: error: node 'f': 1 output name for 2 values",
+            "graph.yaml:35:65: error: node 'g': the function gives the graph no value; return a double, or fill an out[N] argument",
             "graph.yaml:35:71: error: node 'g': the signature names 'rang' but function is 'range'",
             "graph.yaml:39:97: error: node 'h': signature: expected ',' or ')' after a parameter",
+            "graph.yaml:43:115: error: node 'i': argument 1: a constant array is a list, not a string: write [0.5, 0.25] without quotes",
+            "graph.yaml:43:130: error: node 'i': argument 2: 20.5 is not an int32",
+            "graph.yaml:43:136: error: node 'i': argument 3: an output needs its size",
+            "graph.yaml:47:45: error: node 'j': the library has no function 'sqrtt'; did you mean 'sqrt'? (/",
         ]
         for want in expected {
             #expect(lines.contains { $0.contains("/" + want) }, "missing: \(want)\n\(lines.joined(separator: "\n"))")
@@ -236,6 +249,9 @@ import TrellisSDK
             ("double f double", "expected '(' before the parameter types", 9),
             ("double f(double) x", "unexpected text after ')'", 17),
             ("", "expected a return type", 0),
+            ("double pow(const double *x, int32 n)", "drop 'const': a const double * is written double[]", 11),
+            ("double f(double *x)", "a pointer is written as an array: double[] for double *", 16),
+            ("double f(double x[], int32 n)", "write the brackets after the type: double[] x", 17),
         ]
         for (text, message, offset) in failures {
             do {

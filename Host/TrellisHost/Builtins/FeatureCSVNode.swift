@@ -3,7 +3,7 @@ import TrellisSDK
 
 /// The `feature-csv` node type: writes the feature vectors it receives (from `features` and
 /// `ffi` nodes) to a CSV file, one row per vector: the bar's time (its open, as data files label
-/// bars), its symbol, then the values in the order of their names; a value still warming up is
+/// bars: `2004-08-19`, or `2024-01-02 09:30:00` when not midnight, UTC), its symbol, then the values in the order of their names; a value still warming up is
 /// an empty cell.
 struct FeatureCSVNode: Node {
     static let descriptor = NodeDescriptor(
@@ -46,7 +46,7 @@ struct FeatureCSVNode: Node {
             file.write((["time", "symbol"] + names).map(Self.quoted).joined(separator: ",") + "\n")
         }
         guard names == header else { return }  // one input, one layout: the graph checks it
-        var row = Self.time(event.timestamp - vector.periodNs) + "," + symbol(event.instrument)
+        var row = Timestamp.format(event.timestamp - vector.periodNs) + "," + symbol(event.instrument)
         for value in vector.values {
             row += value.isNaN ? "," : "," + String(value)
         }
@@ -62,18 +62,6 @@ struct FeatureCSVNode: Node {
         let symbol = Self.quoted(context.instrument(instrument)?.symbol.text ?? String(instrument))
         symbols[instrument] = symbol
         return symbol
-    }
-
-    /// ISO 8601 in UTC, to the second or, when it has them, to the nanosecond.
-    static func time(_ nanoseconds: Int64) -> String {
-        var seconds = time_t(nanoseconds / 1_000_000_000)
-        let fraction = nanoseconds % 1_000_000_000
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let base = String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour),
-            Int(parts.tm_min), Int(parts.tm_sec))
-        return base + (fraction == 0 ? "Z" : String(format: ".%09lldZ", fraction))
     }
 
     static func quoted(_ text: String) -> String {

@@ -37,6 +37,7 @@ public enum FFIArgument: Sendable, Equatable {
     static func parse(_ text: String) -> Result<FFIArgument, FFIArgumentError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "time" { return .success(.time) }
+        if trimmed.hasPrefix("[") { return .failure(FFIArgumentError("a constant array is a list, not a string: write \(trimmed) without quotes")) }
         var base = trimmed
         var count: Int?
         if let open = trimmed.firstIndex(of: "["), trimmed.hasSuffix("]") {

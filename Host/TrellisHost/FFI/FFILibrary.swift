@@ -29,6 +29,14 @@ public enum FFILibrary {
         return address
     }
 
+    /// The file the loader opened for the library `path` (libm.so.6 → /lib/…/libm.so.6), if it
+    /// is loaded.
+    public static func file(of path: String) -> String? {
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD) else { return nil }
+        defer { dlclose(handle) }
+        return trellis_library_file(handle).map { String(cString: $0) }
+    }
+
     /// The file the loader opened for `handle`, and the names it exports.
     private static func exports(of handle: UnsafeMutableRawPointer) -> [String]? {
         guard let file = trellis_library_file(handle) else { return nil }

@@ -35,7 +35,10 @@ struct FFINode: Node {
             for index in values.indices { values[index] = .nan }
             failures += 1
             if failures <= 5 {
-                context.log(.warning, "the function returned \(code); this bar's values are NaN" + (failures == 5 ? " (further failures are not logged)" : ""))
+                context.log(
+                    .warning,
+                    "the function returned \(code) on the bar of \(Timestamp.format(bar.header.ts_ns - bar.period_ns)); its values are NaN"
+                        + (failures == 5 ? " (further failures are not logged)" : ""))
             }
         }
         emitter.emit(context, for: bar)

@@ -31,7 +31,7 @@ struct FFINodeConfig {
         } catch {
             problem(
                 signatureValue, "signature: \(error.message)", offset: error.offset,
-                hint: "write it as C does, with int32/int64 for int sizes: int32 zscore(double[] x, int32 n, double[] out)")
+                hint: "a signature reads like int32 zscore(double[] x, int32 n, double[] out)")
         }
         if let name = signature?.name, name != functionName {
             problem(
@@ -39,25 +39,48 @@ struct FFINodeConfig {
                 hint: "drop the name from the signature, or make them agree")
         }
 
-        var arguments: [FFIArgument] = []
+        // Each argument on its own, so one bad argument hides nothing about the others.
         let items: [ValueNode] = if case .array(let list)? = argumentValues?.kind { list } else { [] }
-        for item in items {
+        var parsed: [FFIArgument?] = []
+        for (index, item) in items.enumerated() {
             switch FFIArgument.parse(item) {
-            case .success(let argument): arguments.append(argument)
-            case .failure(let error): problem(item, "argument: \(error.message)")
+            case .success(let argument): parsed.append(argument)
+            case .failure(let error):
+                parsed.append(nil)
+                problem(item, "argument \(index + 1): \(error.message)")
             }
         }
-        if let signature, arguments.count == items.count {
-            if arguments.count != signature.parameters.count {
+        if let signature {
+            if items.count != signature.parameters.count {
                 problem(
                     argumentValues,
-                    "\(count(arguments.count, "argument")) for \(count(signature.parameters.count, "parameter")) (\(signature.parameters.map(\.description).joined(separator: ", ")))",
+                    "\(count(items.count, "argument")) for \(count(signature.parameters.count, "parameter")) (\(signature.parameters.map(\.description).joined(separator: ", ")))",
                     hint: "give one argument per parameter, in order")
             } else {
-                for (index, (argument, parameter)) in zip(arguments, signature.parameters).enumerated() {
-                    if let mismatch = argument.mismatch(with: parameter) { problem(items[index], "argument \(index + 1): \(mismatch)") }
+                for (index, (argument, parameter)) in zip(parsed, signature.parameters).enumerated() {
+                    if let mismatch = argument?.mismatch(with: parameter) { problem(items[index], "argument \(index + 1): \(mismatch)") }
                 }
             }
+        }
+        let arguments = parsed.compactMap { $0 }
+
+        // The values a call yields: a double or float result, then every out array's elements.
+        var outputCount: Int?
+        if let signature, arguments.count == items.count {
+            outputCount =
+                (signature.result == .double || signature.result == .float ? 1 : 0)
+                + arguments.reduce(0) { total, argument in
+                    if case .output(let n) = argument { total + n } else { total }
+                }
+        }
+        let outputValue = params["outputs"]
+        if outputCount == 0 {
+            problem(signatureValue, "the function gives the graph no value", hint: "return a double, or fill an out[N] argument")
+        }
+        if let outputCount, outputCount > 0, case .array(let given)? = outputValue?.kind, given.count != outputCount {
+            problem(
+                outputValue, "\(count(given.count, "output name")) for \(count(outputCount, "value"))",
+                hint: "name every value the call yields, the result first, then each out array's elements")
         }
 
         var address: UnsafeMutableRawPointer?
@@ -65,10 +88,11 @@ struct FFINodeConfig {
             address = try FFILibrary.function(functionName, in: library)
         } catch {
             let opened = !error.message.hasPrefix("cannot open")
+            let file = opened ? FFILibrary.file(of: library) ?? library : library
             problem(
-                opened ? functionValue : libraryValue, "\(error.message) (\(library))",
+                opened ? functionValue : libraryValue, "\(error.message) (\(file))",
                 hint: opened
-                    ? "nm -D --defined-only \(library) lists its functions"
+                    ? "nm -D --defined-only \(file) lists its functions"
                     : "give a path relative to the graph file, or a library name the system loader finds (ldconfig -p)")
         }
         guard problems.isEmpty, let signature, let address else { return (nil, problems) }
@@ -79,30 +103,8 @@ struct FFINodeConfig {
             return (nil, [Problem(value: signatureValue, offset: 0, message: error.message)])
         }
         let call = FFICall(function: function, arguments: arguments)
-        guard call.outputCount > 0 else {
-            return (
-                nil,
-                [
-                    Problem(
-                        value: signatureValue, offset: 0, message: "the function gives the graph no value", hint: "return a double, or fill an out[N] argument")
-                ]
-            )
-        }
-        let outputValue = params["outputs"]
         var names = (0..<call.outputCount).map { call.outputCount == 1 ? functionName : "\(functionName).\($0)" }
-        if case .array(let given)? = outputValue?.kind {
-            if given.count != call.outputCount {
-                let hint = "name every value the call yields, the result first, then each out array's elements"
-                return (
-                    nil,
-                    [
-                        Problem(
-                            value: outputValue, offset: 0, message: "\(count(given.count, "output name")) for \(count(call.outputCount, "value"))", hint: hint)
-                    ]
-                )
-            }
-            names = given.map { $0.string ?? "" }
-        }
+        if case .array(let given)? = outputValue?.kind { names = given.map { $0.string ?? "" } }
         return (FFINodeConfig(library: library, call: call, names: names), [])
     }
 }

@@ -63,9 +63,15 @@ public struct FFISignature: Sendable, Equatable {
         if !scanner.consume(")") {
             repeat {
                 let word = try scanner.word(expecting: "a parameter type: double, float, int32, int64, double[] or int32[]")
+                if word.text == "const" {
+                    throw ParseError(message: "drop 'const': a const double * is written double[]", offset: word.offset)
+                }
                 guard let scalar = Scalar(rawValue: word.text) else {
                     let message = word.text == "void" ? "void is only a return type" : "unknown parameter type '\(word.text)'\(hint(word.text))"
                     throw ParseError(message: "\(message); use double, float, int32, int64, double[] or int32[]", offset: word.offset)
+                }
+                if scanner.consume("*") {
+                    throw ParseError(message: "a pointer is written as an array: \(word.text)[] for \(word.text) *", offset: scanner.position - 1)
                 }
                 if scanner.consume("[") {
                     guard scanner.consume("]") else {
@@ -79,6 +85,9 @@ public struct FFISignature: Sendable, Equatable {
                     parameters.append(.scalar(scalar))
                 }
                 names.append(scanner.peekIsWordStart ? try scanner.word(expecting: "a parameter name").text : nil)
+                if let name = names.last ?? nil, scanner.consume("[") {
+                    throw ParseError(message: "write the brackets after the type: \(parameters[parameters.count - 1])[] \(name)", offset: scanner.position - 1)
+                }
             } while scanner.consume(",")
             guard scanner.consume(")") else { throw ParseError(message: "expected ',' or ')' after a parameter", offset: scanner.position) }
         }
