@@ -1,51 +1,46 @@
 import TrellisSDK
 
 /// One configured feature: an indicator of the SDK and the outputs of it that become values of
-/// the vector. A class, so the node updates each in place; one per feature and instrument.
-class FeatureComputer {
+/// the vector. One per feature and instrument; `fresh` makes another in the initial state.
+///
+/// Not a generic class: a generic class's methods run unspecialised when called through the base
+/// class, looking up type metadata on every bar. The closures here are made in a generic
+/// function the optimiser specialises for each indicator, so they run at full speed.
+final class FeatureComputer {
     /// How many values it writes.
     let width: Int
-
-    init(width: Int) { self.width = width }
-
-    /// Feeds `bar` and writes the outputs at `out` (NaN while warming up).
-    func update(_ bar: Bar, into out: UnsafeMutablePointer<Double>) {}
-
+    /// Feeds a bar and writes the outputs at the pointer (NaN while warming up).
+    let update: (Bar, UnsafeMutablePointer<Double>) -> Void
     /// A new computer in its initial state, for another instrument.
-    func fresh() -> FeatureComputer { self }
-}
+    let fresh: () -> FeatureComputer
 
-/// A feature computed by a `StreamingIndicator`.
-final class IndicatorFeature<Indicator: StreamingIndicator>: FeatureComputer {
-    private let initial: Indicator
-    private var indicator: Indicator
-    private let step: (inout Indicator, Bar) -> Indicator.Value?
-    private let outputs: [(Indicator.Value) -> Double?]
-
-    init(_ indicator: Indicator, outputs: [(Indicator.Value) -> Double?], step: @escaping (inout Indicator, Bar) -> Indicator.Value?) {
-        initial = indicator
-        self.indicator = indicator
-        self.step = step
-        self.outputs = outputs
-        super.init(width: outputs.count)
+    private init(width: Int, update: @escaping (Bar, UnsafeMutablePointer<Double>) -> Void, fresh: @escaping () -> FeatureComputer) {
+        self.width = width
+        self.update = update
+        self.fresh = fresh
     }
 
-    override func update(_ bar: Bar, into out: UnsafeMutablePointer<Double>) {
-        let value = step(&indicator, bar)
-        for index in 0..<outputs.count { out[index] = value.flatMap(outputs[index]) ?? .nan }
+    /// A feature computed by a `StreamingIndicator`: `step` feeds it a bar, `outputs` pick the
+    /// values of its result.
+    static func indicator<Indicator: StreamingIndicator>(
+        _ initial: Indicator, outputs: [(Indicator.Value) -> Double?], step: @escaping (inout Indicator, Bar) -> Indicator.Value?
+    ) -> FeatureComputer {
+        var indicator = initial
+        let count = outputs.count
+        return FeatureComputer(
+            width: count,
+            update: { bar, out in
+                guard let value = step(&indicator, bar) else {
+                    for index in 0..<count { out[index] = .nan }
+                    return
+                }
+                for index in 0..<count { out[index] = outputs[index](value) ?? .nan }
+            },
+            fresh: { FeatureComputer.indicator(initial, outputs: outputs, step: step) })
     }
 
-    override func fresh() -> FeatureComputer { IndicatorFeature(initial, outputs: outputs, step: step) }
-}
-
-/// A feature that is a function of the bar alone (the price, the time).
-final class BarFeature: FeatureComputer {
-    private let compute: (Bar, UnsafeMutablePointer<Double>) -> Void
-
-    init(width: Int, _ compute: @escaping (Bar, UnsafeMutablePointer<Double>) -> Void) {
-        self.compute = compute
-        super.init(width: width)
+    /// A feature that is a function of the bar alone (the price, the time).
+    static func bar(width: Int, _ compute: @escaping (Bar, UnsafeMutablePointer<Double>) -> Void) -> FeatureComputer {
+        FeatureComputer(width: width, update: compute, fresh: { FeatureComputer.bar(width: width, compute) })
     }
-
-    override func update(_ bar: Bar, into out: UnsafeMutablePointer<Double>) { compute(bar, out) }
 }

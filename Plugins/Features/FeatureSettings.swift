@@ -59,7 +59,7 @@ struct FeatureSettings {
         _ indicator: Indicator, _ input: Input, update: @escaping (inout Indicator, Double) -> Double?
     ) -> FeatureComputer
     where Indicator.Value == Double {
-        IndicatorFeature(indicator, outputs: [{ $0 }]) { update(&$0, input.value($1)) }
+        FeatureComputer.indicator(indicator, outputs: [{ $0 }]) { update(&$0, input.value($1)) }
     }
 
     /// A feature of one value.
@@ -76,14 +76,14 @@ struct FeatureSettings {
         let base = name ?? defaultName
         return FeatureSpec(
             names: chosen.map { "\(base).\($0.name)" }, warmup: chosen.map(\.warmup).max() ?? 1,
-            computer: IndicatorFeature(indicator, outputs: chosen.map(\.pick), step: update))
+            computer: FeatureComputer.indicator(indicator, outputs: chosen.map(\.pick), step: update))
     }
 
     /// The time of day or day of week as sin and cos.
     mutating func cyclical(_ defaultName: String, _ encode: @escaping (Int64) -> (sin: Double, cos: Double)) throws(PluginError) -> FeatureSpec {
         let kept = try select(["sin", "cos"])
         let base = name ?? defaultName
-        let computer = BarFeature(width: kept.count) { bar, out in
+        let computer = FeatureComputer.bar(width: kept.count) { bar, out in
             let angle = encode(bar.header.ts_ns - bar.period_ns)
             for (slot, output) in kept.enumerated() { out[slot] = output == 0 ? angle.sin : angle.cos }
         }

@@ -27,7 +27,7 @@ struct FeatureSpec {
         switch s.indicator {
         case "price":
             let input = try s.input()
-            return try s.single(input.name, warmup: 1, BarFeature(width: 1) { bar, out in out[0] = input.value(bar) })
+            return try s.single(input.name, warmup: 1, FeatureComputer.bar(width: 1) { bar, out in out[0] = input.value(bar) })
         case "sma":
             let (p, input) = (try s.int("period", 20), try s.input())
             return try s.single("sma_\(p)\(input.suffix)", warmup: p, s.scalar(SimpleMovingAverage(period: p), input) { $0.update($1) })
@@ -81,10 +81,10 @@ struct FeatureSpec {
                 [Output("upper", \.upper, p), Output("middle", \.middle, p), Output("lower", \.lower, p)]
             ) { $0.update(input.value($1)) }
         case "true_range":
-            return try s.single("true_range", warmup: 2, IndicatorFeature(TrueRange(), outputs: [{ $0 }]) { $0.update($1) })
+            return try s.single("true_range", warmup: 2, FeatureComputer.indicator(TrueRange(), outputs: [{ $0 }]) { $0.update($1) })
         case "atr":
             let p = try s.int("period", 14)
-            return try s.single("atr_\(p)", warmup: p + 1, IndicatorFeature(AverageTrueRange(period: p), outputs: [{ $0 }]) { $0.update($1) })
+            return try s.single("atr_\(p)", warmup: p + 1, FeatureComputer.indicator(AverageTrueRange(period: p), outputs: [{ $0 }]) { $0.update($1) })
         case "adx":
             // ADX needs twice the period; the directional indexes one bar more than the period.
             let p = try s.int("period", 14)
@@ -100,19 +100,20 @@ struct FeatureSpec {
             ) { $0.update($1) }
         case "williams_r":
             let p = try s.int("period", 14)
-            return try s.single("williams_r_\(p)", warmup: p, IndicatorFeature(WilliamsPercentRange(period: p), outputs: [{ $0 }]) { $0.update($1) })
+            return try s.single("williams_r_\(p)", warmup: p, FeatureComputer.indicator(WilliamsPercentRange(period: p), outputs: [{ $0 }]) { $0.update($1) })
         case "cci":
             let p = try s.int("period", 20)
-            return try s.single("cci_\(p)", warmup: p, IndicatorFeature(CommodityChannelIndex(period: p), outputs: [{ $0 }]) { $0.update($1) })
+            return try s.single("cci_\(p)", warmup: p, FeatureComputer.indicator(CommodityChannelIndex(period: p), outputs: [{ $0 }]) { $0.update($1) })
         case "obv":
-            return try s.single("obv", warmup: 1, IndicatorFeature(OnBalanceVolume(), outputs: [{ $0 }]) { $0.update($1) })
+            return try s.single("obv", warmup: 1, FeatureComputer.indicator(OnBalanceVolume(), outputs: [{ $0 }]) { $0.update($1) })
         case "vwap":
             let period = try s.optionalInt("period")
             let vwap = VolumeWeightedAveragePrice(window: period.map { .bars($0) } ?? .session)
-            return try s.single(period.map { "vwap_\($0)" } ?? "vwap_session", warmup: period ?? 1, IndicatorFeature(vwap, outputs: [{ $0 }]) { $0.update($1) })
+            return try s.single(
+                period.map { "vwap_\($0)" } ?? "vwap_session", warmup: period ?? 1, FeatureComputer.indicator(vwap, outputs: [{ $0 }]) { $0.update($1) })
         case "cmf":
             let p = try s.int("period", 20)
-            return try s.single("cmf_\(p)", warmup: p, IndicatorFeature(ChaikinMoneyFlow(period: p), outputs: [{ $0 }]) { $0.update($1) })
+            return try s.single("cmf_\(p)", warmup: p, FeatureComputer.indicator(ChaikinMoneyFlow(period: p), outputs: [{ $0 }]) { $0.update($1) })
         case "keltner":
             let (p, atr, k) = (try s.int("period", 20), try s.int("atr_period", 10), try s.number("multiplier", 2))
             let warmup = max(p, atr + 1)

@@ -54,9 +54,12 @@ struct FeaturesNode: Node {
         if computers[instrument] == nil { computers[instrument] = specs.map { $0.computer.fresh() } }
         bars[instrument] += 1
         var out = emitter.values.baseAddress!
-        for computer in computers[instrument].unsafelyUnwrapped {
-            computer.update(bar, into: out)
-            out += computer.width
+        // Borrowed, not copied: iterating the array itself would retain every computer per bar.
+        computers[instrument].unsafelyUnwrapped.withUnsafeBufferPointer { list in
+            for index in list.indices {
+                list[index].update(bar, out)
+                out += list[index].width
+            }
         }
         if skipWarmup && bars[instrument] < warmup { return }
         emitter.emit(context, for: bar)

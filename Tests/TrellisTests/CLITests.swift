@@ -188,6 +188,20 @@ import Testing
         let output = try trellis("schema")
         #expect(output.stdout == (try String(contentsOfFile: Repository.path("Host/TrellisHost/Graph/graph.schema.json"), encoding: .utf8)))
     }
+
+    @Test func theBenchmarkHarnessRuns() throws {
+        // Timings are the harness's business (docs/performance.md); this keeps it working.
+        let output = try Shell.run([Repository.buildDirectory + "/trellis-bench", "ffi", "--calls", "1000"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("scaled(float, float)") && output.stdout.contains("zscore(double[20], ...)"), "\(output.stdout)")
+        let features = try Shell.run([Repository.buildDirectory + "/trellis-bench", "features", "--bars", "3000"])
+        #expect(features.status == 0, "\(features.stderr)")
+        #expect(
+            features.stdout.contains("features: every indicator (43 values)") && features.stdout.contains("ffi: zscore(close[20]) from C"), "\(features.stdout)"
+        )
+        let unknown = try Shell.run([Repository.buildDirectory + "/trellis-bench", "nope"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: features, ffi"))
+    }
 }
 
 /// SHA-256 of a file by the system's sha256sum, independent of the host's own hashing.
@@ -196,12 +210,4 @@ enum FileDigestForTests {
         (try? Shell.run(["sha256sum", path]).stdout.split(separator: " ").first.map(String.init)) ?? "?"
     }
 
-    @Test func theBenchmarkHarnessRuns() throws {
-        // Timings are the harness's business (docs/performance.md); this keeps it working.
-        let output = try Shell.run([Repository.buildDirectory + "/trellis-bench", "ffi", "--calls", "1000"])
-        #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.stdout.contains("scaled(float, float)") && output.stdout.contains("zscore(double[20], ...)"), "\(output.stdout)")
-        let unknown = try Shell.run([Repository.buildDirectory + "/trellis-bench", "nope"])
-        #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: ffi"))
-    }
 }
