@@ -247,6 +247,26 @@ pub struct trellis_custom {
     pub length: u32,
 }
 
+/// Custom type of a feature vector: a `trellis_feature_vector`, then `count` f64 values.
+pub const TRELLIS_CUSTOM_FEATURE_VECTOR: u32 = 1;
+/// Custom type of the names of a node's vectors: a `trellis_feature_vector`, then `count`
+/// NUL-terminated UTF-8 names; sent once before the first vector.
+pub const TRELLIS_CUSTOM_FEATURE_NAMES: u32 = 2;
+/// Some values of this vector are NaN (still warming up).
+pub const TRELLIS_FEATURES_INCOMPLETE: u32 = 0x0001;
+
+/// The payload header of feature vectors and their names.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct trellis_feature_vector {
+    pub count: u32,
+    pub flags: u32,
+    /// FNV-1a (64-bit) of the names joined by '\n'.
+    pub names_hash: u64,
+    /// The bar's length: it opened at `header.ts_ns - period_ns`.
+    pub period_ns: i64,
+}
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct trellis_instrument {
@@ -403,6 +423,7 @@ const _: () = {
     assert!(size_of::<trellis_account>() == 56);
     assert!(size_of::<trellis_timer>() == 40);
     assert!(size_of::<trellis_custom>() == 32);
+    assert!(size_of::<trellis_feature_vector>() == 24);
     assert!(size_of::<trellis_instrument>() == 96);
     assert!(size_of::<trellis_host>() == 72);
     assert!(offset_of!(trellis_host, emit) == 16);
