@@ -1,5 +1,6 @@
 import CTrellis
 import Logging
+import TrellisSDK
 
 extension Engine {
     /// Replays the tape. Per timestamp: the venue fills what is due at each market event, the
@@ -16,6 +17,7 @@ extension Engine {
             fireTimers(before: time)
             state.pointee.now = time
             let stepOpen = tape.openTime(index)
+            self.stepOpen = stepOpen
             repeat {
                 let event = tape.event(index)
                 venue.onMarketEvent(event) { queue.pointee.append($0, size: $1) }
@@ -76,7 +78,12 @@ extension Engine {
         switch Int32(event.pointee.type) {
         case TRELLIS_EVENT_SIGNAL:
             if let slot = slot(ofID: UInt32(source)) {
-                routing.lastLabel[slot] = Routing.Label(UnsafeRawPointer(event).load(as: trellis_signal.self).label)
+                let signal = UnsafeRawPointer(event).load(as: trellis_signal.self)
+                let label = Routing.Label(signal.label)
+                if gatesOthers[slot] && label != routing.lastLabel[slot] {
+                    labelLog.append(RunResult.LabelChange(node: names[source], time: stepOpen, label: signal.labelText))
+                }
+                routing.lastLabel[slot] = label
             }
             deliver(UnsafePointer(event), from: source)
         case TRELLIS_EVENT_ORDER:

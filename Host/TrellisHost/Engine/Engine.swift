@@ -29,6 +29,12 @@ final class Engine {
     var fingerprint = Fingerprint()
     /// Every order update and fill, for the journal (when `keepsOrderLog`).
     var orderLog: [RunResult.OrderEvent] = []
+    /// Every change of label of a node that gates others (a regime), for reports.
+    var labelLog: [RunResult.LabelChange] = []
+    /// Per slot: whether some node's `when:` reads its labels.
+    let gatesOthers: [Bool]
+    /// When the current step's market events began (a bar's open).
+    var stepOpen: Int64 = 0
     var keepsOrderLog = true
     var timers = TimerQueue()
     /// Per slot: host-assigned order ids handed out so far, and the node's last own order id.
@@ -59,7 +65,13 @@ final class Engine {
         nodeCount = graph.nodes.count
         names = ["host"] + graph.spec.feeds.map(\.name) + graph.nodes.map(\.name)
         venue = SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: tape.count)
-        routing = Routing(graph: graph)
+        let routing = Routing(graph: graph)
+        self.routing = routing
+        var gating = [Bool](repeating: false, count: nodeCount)
+        for range in routing.gateRange {
+            for group in range { gating[routing.gateGroups[group].node] = true }
+        }
+        gatesOthers = gating
         slots = .allocate(capacity: max(nodeCount, 1))
         hostTables = .allocate(capacity: max(nodeCount, 1))
         contexts = .allocate(capacity: max(nodeCount, 1))

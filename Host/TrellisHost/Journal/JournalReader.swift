@@ -21,7 +21,7 @@ struct JournalReader {
             lastTime: row["last_time"], equityTimes: equity.map { $0["time"] }, equityOpenTimes: equity.map { $0["open_time"] },
             equityValues: equity.map { $0["equity"] }, metrics: try JournalJSON.value(Metrics.self, from: row["metrics"]),
             prices: try prices(),
-            nodes: try nodes(), plugins: try plugins(), feeds: try feeds(), orders: try orders(),
+            nodes: try nodes(), plugins: try plugins(), feeds: try feeds(), orders: try orders(), labels: try labels(),
             warnings: try JournalJSON.value([String].self, from: row["warnings"]), loopSeconds: row["loop_seconds"])
     }
 
@@ -91,6 +91,12 @@ struct JournalReader {
                 orderID: UInt64(bitPattern: orderID), symbol: row["symbol"], side: row["side"], status: row["status"],
                 quantity: row["quantity"], price: row["price"], commission: row["commission"], reasonCode: row["reason_code"],
                 reason: row["reason"], reporter: row["reporter"])
+        }
+    }
+
+    private func labels() throws -> [RunResult.LabelChange] {
+        try Row.fetchAll(db, sql: "SELECT * FROM labels WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
+            RunResult.LabelChange(node: row["node"], time: row["time"], label: row["label"])
         }
     }
 }

@@ -46,6 +46,14 @@ enum JournalSchema {
                       reason_code INTEGER NOT NULL, reason TEXT NOT NULL, reporter TEXT, PRIMARY KEY (run_id, seq));
                     """)
         }
+        migrator.registerMigration("v2: labels") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE labels (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, node TEXT NOT NULL,
+                      time INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -26,6 +26,7 @@ struct JournalWriter {
         try writeEquity()
         try writePrices()
         try writeOrders()
+        try writeLabels()
     }
 
     private func writeNodes() throws {
@@ -95,6 +96,15 @@ struct JournalWriter {
                 run.runID, seq, order.time, order.kind.rawValue, order.node, Int64(bitPattern: order.orderID), order.symbol, order.side,
                 order.status, order.quantity, order.price, order.commission, order.reasonCode, order.reason, order.reporter,
             ])
+        }
+    }
+}
+
+extension JournalWriter {
+    fileprivate func writeLabels() throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO labels VALUES (?, ?, ?, ?, ?)")
+        for (seq, change) in run.labels.enumerated() {
+            try insert.execute(arguments: [run.runID, seq, change.node, change.time, change.label])
         }
     }
 }

@@ -28,6 +28,9 @@ public enum HTMLReport {
         page += keyFigures(run)
         for warning in run.warnings { page += #"<p class="warning">\#(HTML.escape(warning))</p>"# + "\n" }
         page += panel("Equity", note: "shaded: the deepest drawdown, from its peak to its bottom · dashed: the starting cash", charts.equityChart)
+        if !run.labels.isEmpty {
+            page += panel("Regime", note: "the labels of the nodes that switch others on and off (when:), on the equity chart's time axis", charts.regimeChart)
+        }
         page += panel("Drawdown", note: "fall from the highest equity so far", charts.drawdownChart)
         for series in run.prices.prefix(priceCharts) {
             let count = (run.trades + run.openTrades).filter { $0.symbol == series.symbol }.count

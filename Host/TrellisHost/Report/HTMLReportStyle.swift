@@ -30,6 +30,9 @@ enum HTMLReportStyle {
         svg .equity-area { fill: rgba(37, 99, 235, .08); }
         svg .cash { stroke: #9ca3af; stroke-dasharray: 5 4; }
         svg .dd-span { fill: rgba(220, 38, 38, .07); }
+        svg .regime { opacity: .8; }
+        .legend { margin: 4px 0 0 76px; font-size: 13px; color: var(--muted); }
+        .legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin: 0 4px 0 12px; vertical-align: -1px; }
         svg .dd-line { fill: none; stroke: var(--down); stroke-width: 1.2; }
         svg .dd-area { fill: rgba(220, 38, 38, .16); }
         svg .dd-label { fill: var(--down); font-weight: 600; }

@@ -58,6 +58,46 @@ struct ReportCharts {
         return chart.svg
     }
 
+    /// The labels of each node that gates others (the regime), as coloured bands on the equity
+    /// chart's time axis: one row per node, a legend after. Empty when no node gates another.
+    var regimeChart: String {
+        guard !run.labels.isEmpty, !times.isEmpty else { return "" }
+        let nodes = run.labels.reduce(into: [String]()) { if !$0.contains($1.node) { $0.append($1.node) } }
+        let rowHeight = 22.0
+        var chart = SVGChart(height: 14 + Double(nodes.count) * (rowHeight + 6) + 26, start: start, end: end, low: 0, high: 1)
+        var labels: [String] = []
+        for (row, node) in nodes.enumerated() {
+            let changes = run.labels.filter { $0.node == node }
+            let y = chart.top + Double(row) * (rowHeight + 6)
+            chart.add(#"<text class="axis" x="\#(px(chart.left - 8))" y="\#(px(y + rowHeight / 2 + 4))" text-anchor="end">\#(HTML.escape(node))</text>"#)
+            for (index, change) in changes.enumerated() {
+                let from = max(change.time, start), to = index + 1 < changes.count ? changes[index + 1].time : end
+                guard to >= from else { continue }
+                if !labels.contains(change.label) { labels.append(change.label) }
+                let width = max(0.5, chart.x(to) - chart.x(from))
+                chart.add(
+                    #"<rect class="regime" style="fill: \#(Self.regimeColour(change.label))" x="\#(px(chart.x(from)))" y="\#(px(y))" width="\#(px(width))" height="\#(px(rowHeight))"><title>\#(HTML.escape(change.label)): \#(Timestamp.format(from)) → \#(Timestamp.format(to))</title></rect>"#
+                )
+            }
+        }
+        chart.addGrid(valueTicks: []) { _ in "" }
+        let legend = labels.map { #"<span class="swatch" style="background: \#(Self.regimeColour($0))"></span>\#(HTML.escape($0))"# }
+        return chart.svg + "\n" + #"<p class="legend">\#(legend.joined(separator: " "))</p>"#
+    }
+
+    /// A colour per label: the classifier's four get fixed ones, any other one from its name.
+    static func regimeColour(_ label: String) -> String {
+        switch label {
+        case "trending-up": return "#16a34a"
+        case "trending-down": return "#dc2626"
+        case "ranging": return "#2563eb"
+        case "volatile": return "#f59e0b"
+        default:
+            let palette = ["#7c3aed", "#0891b2", "#db2777", "#65a30d", "#ea580c", "#475569"]
+            return palette[Int(label.utf8.reduce(UInt32(7)) { $0 &* 31 &+ UInt32($1) } % UInt32(palette.count))]
+        }
+    }
+
     /// An instrument's price with its trades: an entry triangle (up for long, down for short) at
     /// the fill, a dot at the exit (green for a win, red for a loss), and a line between them.
     func priceChart(_ series: RunResult.PriceSeries) -> String {

@@ -44,6 +44,8 @@ public struct RunResult: Sendable, Codable {
     public var feeds: [FeedReport]
     /// Every order update and fill, in order.
     public var orders: [OrderEvent]
+    /// The labels of the nodes that gate others (regimes), as they changed.
+    public var labels: [LabelChange]
     public var warnings: [String]
     /// Wall-clock seconds of the event loop alone (loading and creating excluded).
     public var loopSeconds: Double
@@ -116,6 +118,13 @@ public struct RunResult: Sendable, Codable {
 }
 
 extension RunResult {
+    /// A node's label from `time` (the open of the step it came in) until its next change.
+    public struct LabelChange: Sendable, Codable, Equatable {
+        public var node: String
+        public var time: Int64
+        public var label: String
+    }
+
     /// A position at the end of the run: the account's in an instrument (node nil), or one
     /// node's share of it. Profit is before commission; equity moves by realised + unrealised −
     /// commission.
