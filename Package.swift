@@ -12,6 +12,8 @@ let package = Package(
         // First-party plugins: each its own shared library, loaded by the host at run time.
         .library(name: "TrellisSMACross", type: .dynamic, targets: ["SMACross"]),
         .library(name: "TrellisFeatures", type: .dynamic, targets: ["Features"]),
+        .library(name: "TrellisRegime", type: .dynamic, targets: ["Regime"]),
+        .library(name: "TrellisGrid", type: .dynamic, targets: ["Grid"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -60,6 +62,8 @@ let package = Package(
         // Plugins.
         .target(name: "SMACross", dependencies: ["TrellisSDK"], path: "Plugins/SMACross"),
         .target(name: "Features", dependencies: ["TrellisSDK"], path: "Plugins/Features"),
+        .target(name: "Regime", dependencies: ["TrellisSDK"], path: "Plugins/Regime"),
+        .target(name: "Grid", dependencies: ["TrellisSDK"], path: "Plugins/Grid"),
 
         .testTarget(
             name: "TrellisTests",

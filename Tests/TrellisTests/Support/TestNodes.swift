@@ -31,6 +31,8 @@ enum TestNodes {
         var price = 0.0
         var commission = 0.0
         var filled = 0.0
+        /// A signal's confidence (its value is in `price`).
+        var confidence = 0.0
         /// A feature vector's values, flags and names hash; or the names of a names event.
         var features: [Double] = []
         var featureFlags: UInt32 = 0
@@ -70,7 +72,7 @@ enum TestNodes {
         } else if let order = event.record(Order.self) {
             (received.origin, received.orderID) = (order.origin, order.order_id)
         } else if let signal = event.record(Signal.self) {
-            received.label = signal.labelText
+            (received.label, received.price, received.confidence) = (signal.labelText, signal.value, signal.confidence)
         } else if let timer = event.record(TimerEvent.self) {
             received.scheduled = timer.scheduled_ns
         } else if let vector = event.featureVector {
