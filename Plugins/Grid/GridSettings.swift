@@ -26,7 +26,7 @@ struct GridSettings {
         quantity = try parameters.number("quantity")
         let limit = try parameters.number("max_inventory")
         maxInventory = limit > 0 ? limit : Double(levels) * quantity
-        recenterLevels = try parameters.integer("recenter_levels")
+        recenterLevels = min(try parameters.integer("recenter_levels"), levels)
         atrPeriod = try parameters.integer("atr_period")
         breakoutATR = try parameters.number("breakout_atr")
         let labels = try parameters.string("stand_aside_on")
@@ -35,7 +35,6 @@ struct GridSettings {
         cooldown = try parameters.integer("cooldown")
         hedge = try parameters.string("exit") == "hedge"
         guard spacing > 0 else { throw PluginError("spacing must be above 0") }
-        guard recenterLevels <= levels else { throw PluginError("recenter_levels (\(recenterLevels)) cannot exceed levels (\(levels))") }
     }
 }
 

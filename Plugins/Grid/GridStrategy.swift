@@ -34,7 +34,8 @@ struct GridStrategy: Node {
     var cooldown = 0
     /// The latest regime label from a signal input; nil when there is none.
     var regime: String?
-    var lastClose = 0.0
+    /// The instrument's price increment (0: any price).
+    var tick = 0.0
 
     init(context: NodeContext, parameters: Parameters) throws(PluginError) {
         self.context = context
@@ -45,13 +46,18 @@ struct GridStrategy: Node {
     var warmupBars: Int? { settings.spacingInATR || settings.breakoutATR > 0 ? settings.atrPeriod + 1 : 1 }
 
     mutating func onBar(_ bar: Bar) {
-        if instrument == nil { instrument = bar.header.instrument }
+        if instrument == nil {
+            instrument = bar.header.instrument
+            tick = context.instrument(bar.header.instrument)?.tick_size ?? 0
+        }
         guard bar.header.instrument == instrument else { return }
         let range = atr.update(bar)
-        lastClose = bar.close
         guard let grid else {
-            if cooldown > 0 { cooldown -= 1 }
-            if cooldown == 0, regime == nil || regime == settings.rearmOn { arm(at: bar.close, atr: range) }
+            if cooldown > 0 {
+                cooldown -= 1
+                return
+            }
+            if regime == nil || regime == settings.rearmOn { arm(at: bar.close, atr: range) }
             return
         }
         if let range, settings.breakoutATR > 0,
@@ -62,16 +68,19 @@ struct GridStrategy: Node {
             )
             return
         }
-        if settings.recenterLevels > 0, position == 0,
-            abs(bar.close - grid.center) >= Double(settings.recenterLevels) * grid.step * (grid.geometric ? grid.center : 1)
-        {
+        let drift = settings.recenterLevels
+        if drift > 0, position == 0, bar.close >= grid.price(grid.levels + drift) || bar.close <= grid.price(grid.levels - drift) {
             cancelAll()
             arm(at: bar.close, atr: range)
         }
     }
 
+    /// A regime label for this instrument: one to stand aside on, or the one to re-arm on;
+    /// other signals are not the grid's business.
     mutating func onSignal(_ signal: Signal) {
+        guard instrument == nil || signal.header.instrument == instrument else { return }
         let label = signal.labelText
+        guard settings.standAsideOn.contains(label) || label == settings.rearmOn else { return }
         regime = label
         if grid != nil, settings.standAsideOn.contains(label) { standAside("the regime turned \(label)") }
     }
@@ -79,28 +88,33 @@ struct GridStrategy: Node {
     mutating func onFill(_ fill: Fill) {
         guard fill.header.instrument == instrument else { return }
         position = fill.position
-        guard let index = slots.firstIndex(where: { $0?.id == fill.order_id }), var slot = slots[index] else { return }
-        slot.filled += fill.quantity
-        guard slot.filled >= slot.quantity - 1e-12 else {
-            slots[index] = slot
-            return
-        }
+        if let index = slotIndex(of: fill.order_id) { slots[index]!.filled += fill.quantity }
+    }
+
+    /// A grid order that ended frees its level: a filled one sends its counter order one level
+    /// further (for what it filled: the venue may round to lots), and a counter order waiting for
+    /// the level goes in.
+    mutating func onOrderUpdate(_ update: OrderUpdate) {
+        let ended = [TRELLIS_ORDER_FILLED, TRELLIS_ORDER_CANCELED, TRELLIS_ORDER_REJECTED, TRELLIS_ORDER_EXPIRED, TRELLIS_ORDER_DENIED]
+        guard ended.contains(update.status), let index = slotIndex(of: update.order_id), let slot = slots[index] else { return }
         slots[index] = nil
         guard grid != nil else { return }
-        // Take the other side one level further; if that level's order is still there (it fills
-        // later in the same bar), once it is gone.
-        let next = slot.side == .buy ? index + 1 : index - 1
-        if slots.indices.contains(next) {
-            if slots[next] == nil { place(slot.side.opposite, at: next, quantity: slot.quantity) } else { waiting[next] = (slot.side.opposite, slot.quantity) }
+        if update.status == TRELLIS_ORDER_FILLED, update.filled_quantity > 0 {
+            let next = slot.side == .buy ? index + 1 : index - 1
+            if slots.indices.contains(next) {
+                if slots[next] == nil {
+                    place(slot.side.opposite, at: next, quantity: update.filled_quantity)
+                } else if let held = waiting[next], held.0 == slot.side.opposite {
+                    waiting[next] = (held.0, held.1 + update.filled_quantity)
+                } else {
+                    waiting[next] = (slot.side.opposite, update.filled_quantity)
+                }
+            }
         }
         if let (side, quantity) = waiting.removeValue(forKey: index) { place(side, at: index, quantity: quantity) }
     }
 
-    mutating func onOrderUpdate(_ update: OrderUpdate) {
-        let finished = [TRELLIS_ORDER_CANCELED, TRELLIS_ORDER_REJECTED, TRELLIS_ORDER_EXPIRED, TRELLIS_ORDER_DENIED].contains(update.status)
-        guard finished, let index = slots.firstIndex(where: { $0?.id == update.order_id }) else { return }
-        slots[index] = nil
-    }
+    private func slotIndex(of orderID: UInt64) -> Int? { slots.firstIndex { $0?.id == orderID } }
 
     /// Lays the grid around `price`: buys on the levels below it, sells on those above, within
     /// the inventory limit.
@@ -131,9 +145,12 @@ struct GridStrategy: Node {
         }
         let exposure = side == .buy ? position + resting + quantity : -position + resting + quantity
         guard exposure <= settings.maxInventory + 1e-12 else { return }
+        // On the instrument's tick: a buy rounds down, a sell up, so neither pays more than its level.
+        var price = grid.price(index)
+        if tick > 0 { price = (side == .buy ? (price / tick + 1e-9).rounded(.down) : (price / tick - 1e-9).rounded(.up)) * tick }
         let id = takeOrderID()
         slots[index] = Slot(id: id, side: side, quantity: quantity)
-        context.emit(Order(instrument: instrument, side: side, quantity: quantity, orderID: id, type: TRELLIS_ORDER_LIMIT, limitPrice: grid.price(index)))
+        context.emit(Order(instrument: instrument, side: side, quantity: quantity, orderID: id, type: TRELLIS_ORDER_LIMIT, limitPrice: price))
     }
 
     private mutating func cancelAll() {

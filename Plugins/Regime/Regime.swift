@@ -44,17 +44,19 @@ struct RegimeThresholds {
     }
 
     /// How strongly the measures support `regime`, 0…1: 0.5 where they sit at its thresholds,
-    /// 1 at twice (or, for a range, half) of them.
+    /// 1 at twice (or, for a range, half) of them; NaN measures (flat data) give 0.
     func confidence(in regime: Regime, _ m: RegimeMeasures) -> Double {
         let value: Double
         switch regime {
         case .volatile: value = m.atrPercent / volatileATRPercent / 2
         case .trendingUp, .trendingDown:
             let direction = regime == .trendingUp ? m.plusDI >= m.minusDI : m.minusDI > m.plusDI
-            value = direction ? (m.adx / trendADX + m.efficiency / trendER) / 4 : 0
-        case .ranging: value = (rangeADX / max(m.adx, 1e-9) + rangeER / max(m.efficiency, 1e-9)) / 4
+            value = direction ? (m.adx / max(trendADX, 1e-9) + m.efficiency / max(trendER, 1e-9)) / 4 : 0
+        case .ranging:
+            // Either measure makes a range: the stronger one speaks.
+            value = max(rangeADX / max(m.adx, 1e-9), rangeER / max(m.efficiency, 1e-9)) / 2
         }
-        return min(1, max(0, value))
+        return value.isNaN ? 0 : min(1, max(0, value))
     }
 }
 
@@ -71,8 +73,8 @@ struct RegimeLabel {
     /// Takes one bar's candidate and returns the label after it.
     mutating func update(_ candidate: Regime?) -> Regime? {
         guard let candidate, candidate != current else {
-            // No opinion, or the current label confirmed: a pending change is dropped.
-            if candidate == current { (pending, pendingBars) = (nil, 0) }
+            // No opinion, or the current label confirmed: a pending change must start again.
+            (pending, pendingBars) = (nil, 0)
             return current
         }
         if current == nil {

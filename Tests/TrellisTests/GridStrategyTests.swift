@@ -9,13 +9,13 @@ import TrellisHost
 @Suite struct GridStrategyTests {
     static var library: String { Repository.buildDirectory + "/libTrellisGrid.so" }
 
-    private func run(_ scenario: Scenario, nodes: String) throws -> RunResult {
+    private func run(_ scenario: Scenario, nodes: String, feedOptions: String = "") throws -> RunResult {
         try scenario.run(
             """
             trellis: 1
             plugins: { load: [\(Self.library)] }
             venue: { cash: 10000, commission: 0 }
-            feeds: { s: { source: csv, path: s.csv, symbol: S } }
+            feeds: { s: { source: csv, path: s.csv, symbol: S\(feedOptions) } }
             nodes:
             \(nodes)
             """)
@@ -54,6 +54,33 @@ import TrellisHost
         // Left resting, expired when the data ends: the first buy at 98, the buy back at 99, and
         // the sells at 101 and 102 taking profit on the last two buys.
         #expect(finalStatuses(result).values.filter { $0 == TRELLIS_ORDER_EXPIRED }.count == 4)
+    }
+
+    @Test func geometricLevelsAreAFixedRatioApart() throws {
+        let scenario = Scenario()
+        scenario.writeOHLC("s.csv", [(100, 100, 100, 100), (100, 100, 97.9, 98), (98, 102.1, 98, 102)])
+        let result = try run(
+            scenario,
+            nodes:
+                "  grid: { use: grid, inputs: [s], params: { type: geometric, levels: 2, spacing: 1, quantity: 1, breakout_atr: 0, recenter_levels: 0 } }"
+        )
+        let prices = fills(result).map(\.2).sorted()
+        // Buys at 100 / 1.01 and 100 / 1.01²; sells back one level up (100 and 100 / 1.01), then
+        // the sells laid first at 100 × 1.01 and 100 × 1.01².
+        let expected = [100 / 1.01 / 1.01, 100 / 1.01, 100 / 1.01, 100, 101, 100 * 1.01 * 1.01].sorted()
+        #expect(prices.count == expected.count && zip(prices, expected).allSatisfy { abs($0 - $1) < 1e-9 }, "\(prices)")
+
+        // With a tick and a lot size: levels round to the tick (buys down, sells up), the venue
+        // rounds 1.5 to one lot, and the counter orders still follow for what filled.
+        let rounded = try run(
+            scenario,
+            nodes:
+                "  grid: { use: grid, inputs: [s], params: { type: geometric, levels: 2, spacing: 1, quantity: 1.5, breakout_atr: 0, recenter_levels: 0 } }",
+            feedOptions: ", tick_size: 0.01, lot_size: 1")
+        #expect(!rounded.orders.contains { $0.isRefusal }, "\(rounded.orders.filter(\.isRefusal).map(\.reason))")
+        let onTick = fills(rounded).map(\.2).sorted()
+        let wanted = [98.02, 99, 99.01, 100, 101, 102.01]
+        #expect(onTick.count == wanted.count && zip(onTick, wanted).allSatisfy { abs($0 - $1) < 1e-9 }, "\(onTick)")
     }
 
     @Test func aBreakoutCancelsEveryGridOrderAndFlattens() throws {
@@ -100,10 +127,10 @@ import TrellisHost
         let placed = Dictionary(grouping: result.orders.filter { $0.node == "grid" && $0.kind == .update }, by: \.orderID)
             .compactMapValues { $0.first }.values
         let barOfPlacement = placed.map { Int(($0.time - start) / day) - 1 }
-        #expect(barOfPlacement.contains(0) && barOfPlacement.contains(13), "laid on bar 0 and again after two bars of cooldown: \(barOfPlacement.sorted())")
+        #expect(barOfPlacement.contains(0) && barOfPlacement.contains(14), "laid on bar 0, and again after two bars of cooldown: \(barOfPlacement.sorted())")
         // On bars 6 and 18 the regime turns: that bar's fills still get their counter orders, then
         // the grid cancels them all and flattens.
-        #expect(barOfPlacement.allSatisfy { !(7...12).contains($0) && $0 <= 18 }, "nothing while trending or cooling down: \(barOfPlacement.sorted())")
+        #expect(barOfPlacement.allSatisfy { !(7...13).contains($0) && $0 <= 18 }, "nothing while trending or cooling down: \(barOfPlacement.sorted())")
         let statuses = finalStatuses(result)
         #expect(statuses.values.allSatisfy { $0 == TRELLIS_ORDER_FILLED || $0 == TRELLIS_ORDER_CANCELED }, "stood aside at the end: \(statuses)")
         #expect((result.positions.first { $0.node == "grid" }?.quantity ?? 0) == 0)
