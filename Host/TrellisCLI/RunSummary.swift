@@ -47,8 +47,8 @@ struct RunSummary {
             let mark = result.lastPrices[trade.symbol]
             table.add([
                 "\(index + 1)", trade.node, trade.symbol, trade.quantity > 0 ? "long" : "short",
-                NumberFormat.quantity(abs(trade.quantity)), Timestamp.format(trade.entryTime), NumberFormat.grouped(trade.entryPrice),
-                trade.exitTime.map(Timestamp.format) ?? "open", trade.exitPrice.map { NumberFormat.grouped($0) } ?? NumberFormat.grouped(mark ?? .nan),
+                NumberFormat.quantity(abs(trade.quantity)), Timestamp.format(trade.entryTime), NumberFormat.price(trade.entryPrice),
+                trade.exitTime.map(Timestamp.format) ?? "open", trade.exitPrice.map { NumberFormat.price($0) } ?? NumberFormat.price(mark ?? .nan),
                 NumberFormat.grouped(trade.netProfit(markPrice: mark)), NumberFormat.percent(trade.returnFraction(markPrice: mark)),
             ])
         }
@@ -76,7 +76,7 @@ struct RunSummary {
         for position in account {
             table.add([
                 position.symbol, position.quantity == 0 ? "flat" : NumberFormat.quantity(position.quantity),
-                position.quantity == 0 ? "" : NumberFormat.grouped(position.averagePrice), NumberFormat.grouped(position.lastPrice),
+                position.quantity == 0 ? "" : NumberFormat.price(position.averagePrice), NumberFormat.price(position.lastPrice),
                 NumberFormat.grouped(position.realizedProfit), NumberFormat.grouped(position.unrealizedProfit), NumberFormat.grouped(position.commission),
             ])
         }

@@ -30,10 +30,12 @@ struct GridStrategy: Node {
     var waiting: [Int: (Side, Double)] = [:]
     var position = 0.0
     var nextOrderID: UInt64 = 1
-    /// Bars to wait before arming again.
+    /// Bars to wait before arming again, and when the grid last stood aside.
     var cooldown = 0
+    var asideAt = Int64.min
     /// The latest regime label from a signal input; nil when there is none.
     var regime: String?
+    var warnedEmpty = false
     /// The instrument's price increment (0: any price).
     var tick = 0.0
 
@@ -54,7 +56,8 @@ struct GridStrategy: Node {
         let range = atr.update(bar)
         guard let grid else {
             if cooldown > 0 {
-                cooldown -= 1
+                // The bar the grid stood aside on is not one of the bars it waits.
+                if bar.header.ts_ns > asideAt { cooldown -= 1 }
                 return
             }
             if regime == nil || regime == settings.rearmOn { arm(at: bar.close, atr: range) }
@@ -133,6 +136,13 @@ struct GridStrategy: Node {
             place(.buy, at: grid.levels - offset, quantity: settings.quantity)
             place(.sell, at: grid.levels + offset, quantity: settings.quantity)
         }
+        if slots.allSatisfy({ $0 == nil }), !warnedEmpty {
+            warnedEmpty = true
+            context.log(
+                .warning,
+                "no level fits: quantity \(Self.text(settings.quantity)) with a position of \(Self.text(position)) exceeds max_inventory \(Self.text(settings.maxInventory))"
+            )
+        }
         context.log(.debug, "grid armed around \(Self.text(price)): \(settings.levels) levels each side, \(Self.text(grid.bottom))…\(Self.text(grid.top))")
     }
 
@@ -166,7 +176,10 @@ struct GridStrategy: Node {
         cancelAll()
         grid = nil
         cooldown = settings.cooldown
+        asideAt = context.now
+        var exit = "no position to close"
         if position != 0 {
+            exit = settings.hedge ? "hedging \(Self.text(position)) at market" : "closing \(Self.text(position)) at market"
             let side: Side = position > 0 ? .sell : .buy
             if settings.hedge {
                 context.emit(Order(instrument: instrument, side: side, quantity: abs(position), orderID: takeOrderID()))
@@ -174,7 +187,7 @@ struct GridStrategy: Node {
                 context.emit(Order.closePosition(instrument: instrument, side: side, orderID: takeOrderID()))
             }
         }
-        context.log(.info, "grid stands aside: \(reason); orders cancelled, position \(Self.text(position)) \(settings.hedge ? "hedged" : "flattened")")
+        context.log(.info, "grid stands aside: \(reason); orders cancelled, \(exit)")
     }
 
     /// A price or quantity for the log, to six significant digits.

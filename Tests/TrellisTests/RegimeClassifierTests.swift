@@ -110,7 +110,9 @@ import TrellisHost
             nodes:
               regime: { use: regime-classifier, inputs: [s], params: { trend_adx: 20, range_adx: 25 } }
             """)
-        #expect(problems.map(\.description).joined().contains("range_adx (25.0) must be below trend_adx (20.0)"), "\(problems)")
+        let text = problems.map(\.description).joined()
+        #expect(text.contains("range_adx (25.0) must be below trend_adx (20.0)"), "\(problems)")
+        #expect(text.contains("graph.yaml:5:86: error:"), "said at the parameter the reason names: \(text)")
     }
 }
 

@@ -155,8 +155,11 @@ final class Engine {
             let reason = String(cString: message)
             let detail = reason.isEmpty ? "(the plugin gave no reason)" : reason
             let what = status == TRELLIS_OK ? "create returned no instance" : "create failed (status \(status))"
+            // A reason that starts with a parameter's name is about that parameter: say it there.
+            let named = reason.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            let location = named.isEmpty ? nil : node.spec.params[String(named)]?.location
             return Diagnostic(
-                file: graph.spec.file, at: node.spec.location,
+                file: graph.spec.file, at: location ?? node.spec.location,
                 "node '\(node.name)' (\(node.type.name) from plugin '\(node.type.pluginID)', \(node.type.pluginPath)): \(what): \(detail)",
                 hint: "check the node's params")
         }

@@ -129,7 +129,7 @@ public enum HTMLReport {
             html += "<tr><td>\(position.node.map { "node " + HTML.escape($0) } ?? "<b>account</b>")</td><td>\(HTML.escape(position.symbol))</td>"
             html += "<td class=\"n\">\(position.quantity == 0 ? "flat" : side + NumberFormat.quantity(abs(position.quantity)))</td>"
             html +=
-                "<td class=\"n\">\(position.quantity == 0 ? "" : NumberFormat.grouped(position.averagePrice))</td><td class=\"n\">\(NumberFormat.grouped(position.lastPrice))</td>"
+                "<td class=\"n\">\(position.quantity == 0 ? "" : NumberFormat.price(position.averagePrice))</td><td class=\"n\">\(NumberFormat.price(position.lastPrice))</td>"
             html +=
                 "<td class=\"n\">\(NumberFormat.grouped(position.realizedProfit))</td><td class=\"n\">\(NumberFormat.grouped(position.unrealizedProfit))</td>"
             html +=
@@ -151,8 +151,8 @@ public enum HTMLReport {
             let tone = profit > 0 ? "up" : profit < 0 ? "down" : ""
             html += "<tr><td>\(index + 1)</td><td>\(HTML.escape(trade.node))</td><td>\(HTML.escape(trade.symbol))</td>"
             html += "<td>\(trade.quantity > 0 ? "long" : "short")</td><td class=\"n\">\(NumberFormat.quantity(abs(trade.quantity)))</td>"
-            html += "<td>\(Timestamp.format(trade.entryTime))</td><td class=\"n\">\(NumberFormat.grouped(trade.entryPrice))</td>"
-            html += "<td>\(trade.exitTime.map(Timestamp.format) ?? "open")</td><td class=\"n\">\(NumberFormat.grouped(trade.exitPrice ?? mark ?? .nan))</td>"
+            html += "<td>\(Timestamp.format(trade.entryTime))</td><td class=\"n\">\(NumberFormat.price(trade.entryPrice))</td>"
+            html += "<td>\(trade.exitTime.map(Timestamp.format) ?? "open")</td><td class=\"n\">\(NumberFormat.price(trade.exitPrice ?? mark ?? .nan))</td>"
             html += "<td class=\"n\">\(trade.exitBar.map { String($0 - trade.entryBar) } ?? "")</td>"
             html +=
                 "<td class=\"n \(tone)\">\(NumberFormat.grouped(profit))</td><td class=\"n \(tone)\">\(NumberFormat.percent(trade.returnFraction(markPrice: mark)))</td></tr>"

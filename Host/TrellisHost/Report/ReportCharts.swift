@@ -175,8 +175,8 @@ struct ReportCharts {
 
     func tradeTitle(_ number: Int, _ trade: Trade) -> String {
         let mark = run.lastPrices[trade.symbol]
-        let exit = trade.exitTime.map { "exit \(Timestamp.format($0)) at \(NumberFormat.grouped(trade.exitPrice ?? .nan))" } ?? "open"
+        let exit = trade.exitTime.map { "exit \(Timestamp.format($0)) at \(NumberFormat.price(trade.exitPrice ?? .nan))" } ?? "open"
         return
-            "Trade \(number): \(trade.quantity > 0 ? "long" : "short") \(NumberFormat.quantity(abs(trade.quantity))) \(trade.symbol), entry \(Timestamp.format(trade.entryTime)) at \(NumberFormat.grouped(trade.entryPrice)), \(exit), \(NumberFormat.grouped(trade.netProfit(markPrice: mark))) (\(NumberFormat.percent(trade.returnFraction(markPrice: mark))))"
+            "Trade \(number): \(trade.quantity > 0 ? "long" : "short") \(NumberFormat.quantity(abs(trade.quantity))) \(trade.symbol), entry \(Timestamp.format(trade.entryTime)) at \(NumberFormat.price(trade.entryPrice)), \(exit), \(NumberFormat.grouped(trade.netProfit(markPrice: mark))) (\(NumberFormat.percent(trade.returnFraction(markPrice: mark))))"
     }
 }

@@ -1,5 +1,10 @@
 /// Number formatting for people: thousands separators, fixed decimals, signed percentages.
 public enum NumberFormat {
+    /// A price with the decimals its size needs: `1.07219`, `179.13`, `43,512.70`.
+    public static func price(_ value: Double) -> String {
+        grouped(value, decimals: abs(value) < 10 ? 5 : abs(value) < 100 ? 3 : 2)
+    }
+
     /// `12,345.68` (rounded half away from zero).
     public static func grouped(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return "\(value)" }
