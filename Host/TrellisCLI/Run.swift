@@ -39,8 +39,10 @@ struct Run: ParsableCommand {
             defer { progress?.finish() }
             var backtestOptions = options.backtestOptions
             if let progress { backtestOptions.progress = { progress.show($0) } }
+            backtestOptions.controlDirectory = journal.directory
             let backtest = try Backtest.prepare(graphAt: options.graph, options: backtestOptions)
             progress?.finish()
+            if progress != nil { printError("run \(backtest.runID): 'trellis kill \(backtest.runID)' halts it") }
             printWarnings(backtest.warnings)
             result = try backtest.run()
         } catch {
@@ -71,6 +73,8 @@ struct JournalOptions: ParsableArguments {
     var journalPath: String?
 
     var path: String { journalPath ?? Journal.defaultPath }
+    /// The journal's directory, where `trellis kill` leaves its requests too.
+    var directory: String { URL(fileURLWithPath: path).deletingLastPathComponent().path }
 
     func open(create: Bool) throws(JournalError) -> Journal { try Journal(path: path, create: create) }
 }

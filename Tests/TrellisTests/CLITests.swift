@@ -8,7 +8,7 @@ import Testing
     }
 
     @Test func everyCommandHasHelp() throws {
-        for command in [[], ["run"], ["report"], ["validate"], ["plugins"], ["plugins", "list"], ["plugins", "inspect"], ["graph"], ["schema"]] {
+        for command in [[], ["run"], ["report"], ["kill"], ["validate"], ["plugins"], ["plugins", "list"], ["plugins", "inspect"], ["graph"], ["schema"]] {
             let output = try Shell.run([Repository.trellis] + command + ["--help"])
             #expect(output.status == 0, "\(command)")
             #expect(output.stdout.contains("USAGE: trellis"), "\(command)")

@@ -1,4 +1,5 @@
 import CTrellis
+import Foundation
 import Logging
 import TrellisSDK
 
@@ -25,9 +26,13 @@ extension Engine {
                 deliver(event, from: Int(event.pointee.source))
                 index += 1
                 if index & 0xFFFF == 0 { progress?(index, count) }
+                if index & 0x3FF == 0, !killRequests.isEmpty { checkKillRequests() }
             } while index < count && tape.timestamp(index) == time
             fireTimers(before: time + 1)
             venue.closeStep(at: time, openTime: stepOpen)
+            if limits.watchesEquity, let reason = limits.observe(equity: venue.equity, at: time) {
+                logger.warning("the host halts: \(reason); every new order is denied from now on")
+            }
         }
         progress?(count, count)
     }
@@ -153,5 +158,25 @@ extension Engine {
             stampOrder(UnsafeMutableRawPointer(copy).assumingMemoryBound(to: trellis_order.self), from: slot)
         }
         return TRELLIS_OK
+    }
+
+    /// The manual kill switch: when `trellis kill` has left a request for this run, the host
+    /// halts (every new order denied, with the reason) and stops looking.
+    private func checkKillRequests() {
+        let now = ContinuousClock.now
+        guard now >= nextKillCheck else { return }
+        nextKillCheck = now + .milliseconds(100)
+        for path in killRequests {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let modified = attributes[.modificationDate] as? Date,
+                modified >= killRequestsSince
+            else { continue }
+            let asked = String(format: "%.2f", max(0, Date().timeIntervalSince(modified)))
+            let note = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let reason = "killed by trellis kill\(note.isEmpty ? "" : " (\(note))"), noticed \(asked) s after"
+            limits.halt(because: reason)
+            logger.warning("the host halts: \(reason); every new order is denied from now on")
+            killRequests = []
+            return
+        }
     }
 }

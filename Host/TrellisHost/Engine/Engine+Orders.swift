@@ -16,6 +16,8 @@ struct OrderRecord {
         case approved(Int)
         /// Denied by the risk node in this slot; the denial is queued.
         case denied(Int)
+        /// Denied by a host hard limit, after every risk node on its path approved it.
+        case deniedByHost
         case atVenue
     }
 
@@ -76,11 +78,34 @@ extension Engine {
             withUnsafePointer(to: intent) { pointer in
                 pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(hop, $0) }
             }
+        } else if limits.isActive, let reason = limits.check(record.order, market: market(for: record.order), now: state.pointee.now) {
+            record.stage = .deniedByHost
+            orders[key] = record
+            queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: reason)
         } else {
             record.stage = .atVenue
             orders[key] = record
             venue.submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
         }
+    }
+
+    /// What the hard limits judge `order` by: the last price, the account's position and the
+    /// units resting at the venue in its instrument, and the equity.
+    private func market(for order: trellis_order) -> HardLimits.Market {
+        let instrument = Int(order.header.instrument)
+        var buys = 0.0, sells = 0.0
+        for waiting in venue.waiting where Int(waiting.instrument) == instrument {
+            let closes = waiting.intent.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
+            guard !closes, waiting.intent.size_mode == TRELLIS_SIZE_UNITS else { continue }
+            if waiting.intent.side == TRELLIS_SIDE_BUY {
+                buys += waiting.intent.quantity - waiting.filled
+            } else {
+                sells += waiting.intent.quantity - waiting.filled
+            }
+        }
+        return HardLimits.Market(
+            lastPrice: venue.lastPrice[instrument], position: venue.account[instrument].quantity, restingBuys: buys, restingSells: sells,
+            equity: venue.equity)
     }
 
     /// A node cancels its order: held by a risk node, it is canceled at once; at the venue, the

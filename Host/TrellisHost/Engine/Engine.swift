@@ -1,4 +1,5 @@
 import CTrellis
+import Foundation
 import Glibc
 import Logging
 
@@ -29,6 +30,13 @@ final class Engine {
     var fingerprint = Fingerprint()
     /// Every order update and fill, for the journal (when `keepsOrderLog`).
     var orderLog: [RunResult.OrderEvent] = []
+    /// The host's hard limits and whether they halted it.
+    var limits: HardLimits
+    /// Files whose appearance halts the host (`trellis kill`), checked every 100 ms of wall time.
+    var killRequests: [String] = []
+    var nextKillCheck = ContinuousClock.now
+    /// Requests older than this are for earlier runs (`kill/all` stays on disk).
+    var killRequestsSince = Date.distantPast
     /// Every change of label of a node that gates others (a regime), for reports.
     var labelLog: [RunResult.LabelChange] = []
     /// Per slot: whether some node's `when:` reads its labels.
@@ -65,6 +73,7 @@ final class Engine {
         nodeCount = graph.nodes.count
         names = ["host"] + graph.spec.feeds.map(\.name) + graph.nodes.map(\.name)
         venue = SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: tape.count)
+        limits = HardLimits(graph.spec.limits)
         let routing = Routing(graph: graph)
         self.routing = routing
         var gating = [Bool](repeating: false, count: nodeCount)

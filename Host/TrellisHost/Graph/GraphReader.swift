@@ -73,6 +73,26 @@ public enum GraphReader {
             spec.venue.atEnd = venue["at_end"]?.string.flatMap(GraphSpec.VenueSettings.AtEnd.init) ?? spec.venue.atEnd
             spec.venue.currency = venue["currency"]?.string ?? spec.venue.currency
         }
+        if let limits = root["limits"] {
+            spec.limits.maxOrderNotional = limits["max_order_notional"]?.number
+            spec.limits.maxPosition = limits["max_position"]?.number
+            // Not `.map { Int($0) }`: swift-frontend 6.3.1's CopyPropagation crashes on it here.
+            if let rate = limits["max_orders_per_second"]?.number { spec.limits.maxOrdersPerSecond = Int(rate) }
+            spec.limits.priceBandPercent = limits["price_band_percent"]?.number
+            spec.limits.maxDailyLossPercent = limits["max_daily_loss_percent"]?.number
+            spec.limits.maxDailyLoss = limits["max_daily_loss"]?.number
+            if let text = limits["day_starts_at"]?.string {
+                let parts = text.split(separator: ":").compactMap { Int64($0) }
+                if parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) {
+                    spec.limits.dayStart = parts[0] * 3600 + parts[1] * 60
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            file: file, at: limits["day_starts_at"]?.location, "day_starts_at '\(text)' is not a time of day",
+                            hint: "write HH:MM in UTC, e.g. 00:00 or 22:00"))
+                }
+            }
+        }
         var seen: [String: SourceLocation?] = [:]
         func checkName(_ member: ValueNode.Member, _ what: String) -> Bool {
             guard isValidName(member.key) else {

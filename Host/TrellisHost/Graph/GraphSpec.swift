@@ -19,6 +19,7 @@ public struct GraphSpec: Sendable {
     public var description: String?
     public var plugins = PluginSources()
     public var venue = VenueSettings()
+    public var limits = LimitSettings()
     public var feeds: [FeedSpec] = []
     public var nodes: [NodeSpec] = []
 
@@ -57,6 +58,26 @@ public struct GraphSpec: Sendable {
             /// Closed at the last bar's close.
             case closeAtClose = "close-at-close"
         }
+    }
+
+    /// The host's hard limits (docs/limits.md): checked on every order after the risk nodes,
+    /// before the venue; nil is no limit.
+    public struct LimitSettings: Sendable, Equatable {
+        /// Largest notional of one order, in the account currency.
+        public var maxOrderNotional: Double?
+        /// Largest position in any one instrument, in units, either way, counting resting orders.
+        public var maxPosition: Double?
+        /// Most orders sent to the venue in any second.
+        public var maxOrdersPerSecond: Int?
+        /// How far a limit or stop price may be from the last price, in percent.
+        public var priceBandPercent: Double?
+        /// The loss in a day that halts the host: a percentage of the day's starting equity, an amount.
+        public var maxDailyLossPercent: Double?
+        public var maxDailyLoss: Double?
+        /// When the trading day starts, in seconds after midnight UTC.
+        public var dayStart: Int64 = 0
+
+        public var isEmpty: Bool { self == LimitSettings() }
     }
 
     public struct FeedSpec: Sendable {

@@ -6,6 +6,9 @@ import Logging
 /// created. `run()` replays the data once; a prepared backtest is used once.
 public final class Backtest {
     public let graph: ResolvedGraph
+    /// The run's id, known before it runs (`trellis kill` takes it).
+    public let runID: String
+    let startedAt: Int64
     /// Problems found while preparing that do not stop the run.
     public let warnings: [Diagnostic]
     let feeds: [RunResult.FeedReport]
@@ -26,6 +29,9 @@ public final class Backtest {
         public var logger = Logger(label: "trellis")
         /// Called as feeds are read and events replayed (every 65,536 rows or events, and at the end).
         public var progress: (@Sendable (Progress) -> Void)?
+        /// Where `trellis kill` leaves its request (`kill/<run id>` or `kill/all` in it); nil:
+        /// the run cannot be killed from outside.
+        public var controlDirectory: String?
 
         public init(includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = [], logger: Logger = Logger(label: "trellis")) {
             self.includeDefaultPluginPaths = includeDefaultPluginPaths
@@ -70,15 +76,25 @@ public final class Backtest {
         let createProblems = engine.createNodes()
         guard createProblems.isEmpty else { throw DiagnosticsError(createProblems) }
         engine.keepsOrderLog = options.keepsOrderLog
+        let startedAt = Int64(Date().timeIntervalSince1970 * 1e9)
+        let runID = runID(startedAt: startedAt)
+        if let directory = options.controlDirectory {
+            engine.killRequests = ["\(directory)/kill/\(runID)", "\(directory)/kill/all"]
+            engine.killRequestsSince = Date(timeIntervalSince1970: Double(startedAt / 1_000_000_000))
+        }
         return Backtest(
+            runID: runID, startedAt: startedAt,
             graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, feeds: feeds, tape: tape,
             instruments: instruments, engine: engine, progress: options.progress)
     }
 
     private init(
-        graph: ResolvedGraph, warnings: [Diagnostic], feeds: [RunResult.FeedReport], tape: MarketTape, instruments: InstrumentTable, engine: Engine,
+        runID: String, startedAt: Int64, graph: ResolvedGraph, warnings: [Diagnostic], feeds: [RunResult.FeedReport], tape: MarketTape,
+        instruments: InstrumentTable, engine: Engine,
         progress: (@Sendable (Progress) -> Void)?
     ) {
+        self.runID = runID
+        self.startedAt = startedAt
         self.progress = progress
         self.graph = graph
         self.warnings = warnings
@@ -151,13 +167,12 @@ public final class Backtest {
         precondition(!finished, "a prepared backtest runs once")
         finished = true
         defer { engine.destroyNodes() }
-        let startedAt = Int64(Date().timeIntervalSince1970 * 1e9)
         if let problem = engine.activateNodes() { throw DiagnosticsError([problem]) }
         let start = ContinuousClock.now
         engine.run(progress: progress.map { report in { report(Progress(phase: .replaying, done: $0, total: $1)) } })
         let elapsed = ContinuousClock.now - start
         engine.finishRun()
-        return result(startedAt: startedAt, loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return result(loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     /// A run id unique across hosts: the UTC start time and 32 random bits, 20261121-221500-3fa9c2d1.
@@ -170,7 +185,7 @@ public final class Backtest {
             UInt32.random(in: .min ... .max))
     }
 
-    private func result(startedAt: Int64, loopSeconds: Double) -> RunResult {
+    private func result(loopSeconds: Double) -> RunResult {
         let venue = engine.venue
         var lastPrices: [String: Double] = [:]
         for id in 1...max(1, instruments.count) where id <= instruments.count {
@@ -185,7 +200,7 @@ public final class Backtest {
             )
         }
         return RunResult(
-            runID: Self.runID(startedAt: startedAt), startedAt: startedAt, hostVersion: PluginLoader.hostVersion, graphFile: graph.spec.file,
+            runID: runID, startedAt: startedAt, hostVersion: PluginLoader.hostVersion, graphFile: graph.spec.file,
             graphSHA256: FileDigest.sha256(of: [Data(graph.spec.text.utf8)]), graphText: graph.spec.text, description: graph.spec.description,
             startingCash: graph.spec.venue.cash, finalCash: venue.cash, finalEquity: venue.equity, currency: graph.spec.venue.currency,
             trades: venue.trades.closed, openTrades: venue.trades.openTrades, lastPrices: lastPrices, positions: venue.positions(),

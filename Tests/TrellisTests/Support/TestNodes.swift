@@ -336,8 +336,69 @@ struct TestOrders: Node {
     }
 }
 
+/// A hostile strategy: on every bar it sends `per_bar` random order intents from a seeded
+/// generator — any side, type, size mode, size (up to absurd) and price (up to far from the
+/// market), cancels and closes among them — and notes each order's units (× 1000) and the price
+/// its notional is judged at (× 100) in the status log, for the hard-limit property test.
+struct TestHostile: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-hostile", kind: .strategy, version: "1.0.0", description: "Sends random order intents.",
+        parameters:
+            #"{"type": "object", "additionalProperties": false, "properties": {"tag": {"type": "string"}, "seed": {"type": "integer", "default": 1}, "per_bar": {"type": "integer", "default": 5}}}"#
+    )
+
+    let context: NodeContext
+    let key: String
+    let perBar: Int
+    var generator: SeededRandom
+    var nextID: UInt64 = 1
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        key = "\(try parameters.string("tag"))/\(context.name)"
+        generator = SeededRandom(seed: UInt64(try parameters.integer("seed")))
+        perBar = try parameters.integer("per_bar")
+    }
+
+    mutating func random() -> Double { generator.unit() }
+
+    mutating func onEvent(_ event: Event) {
+        TestNodes.record(key, nodeID: context.nodeID, event)
+        guard let bar = event.record(Bar.self) else { return }
+        for _ in 0..<perBar {
+            let id = nextID
+            nextID += 1
+            let roll = random()
+            if roll < 0.1, id > 1 {
+                context.emit(Order.cancel(instrument: bar.header.instrument, orderID: UInt64(1 + random() * Double(id - 1))))
+                continue
+            }
+            let side: Side = random() < 0.5 ? .buy : .sell
+            if roll < 0.15 {
+                context.emit(Order.closePosition(instrument: bar.header.instrument, side: side, orderID: id))
+                continue
+            }
+            let types = [TRELLIS_ORDER_MARKET, TRELLIS_ORDER_LIMIT, TRELLIS_ORDER_STOP, TRELLIS_ORDER_STOP_LIMIT]
+            let type = types[Int(random() * 4)]
+            let units = [1.0, 5, 20, 100, 10_000][Int(random() * 5)]
+            let offset = [0.001, 0.02, 0.3, 5][Int(random() * 4)] * (random() < 0.5 ? -1 : 1)
+            let price = bar.close * (1 + offset)
+            let reference = type == TRELLIS_ORDER_MARKET ? bar.close : price
+            TestNodes.note(key, "units \(id)", Int32(clamping: Int64(units * 1000)))
+            TestNodes.note(key, "price \(id)", Int32(clamping: Int64((reference * 100).rounded())))
+            context.emit(
+                Order(
+                    instrument: bar.header.instrument, side: side, quantity: units, orderID: id, type: type,
+                    limitPrice: type == TRELLIS_ORDER_MARKET || type == TRELLIS_ORDER_STOP ? 0 : price,
+                    stopPrice: type == TRELLIS_ORDER_STOP || type == TRELLIS_ORDER_STOP_LIMIT ? price : 0))
+        }
+    }
+}
+
 private let testNodesEntry: trellis_plugin_entry_fn = { info in
     Plugin.entry(
         info, id: "test-nodes", version: "1.0.0", description: "Nodes for engine tests.",
-        nodes: [TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self, TestOrders.self])
+        nodes: [
+            TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self, TestOrders.self, TestHostile.self,
+        ])
 }

@@ -1,0 +1,117 @@
+import CTrellis
+
+/// The host's hard limits (docs/limits.md), between the last risk node and the venue: no plugin
+/// can get around them. An order that breaks one is denied with the reason; a loss beyond the
+/// daily limit halts the host, which then denies every new order, and says why.
+struct HardLimits {
+    let settings: GraphSpec.LimitSettings
+    /// Why the host halted, once it has.
+    private(set) var halt: String?
+    /// Times of the orders sent to the venue within the last second.
+    private var recent: [Int64] = []
+    private var day = Int64.min
+    /// The equity when the day began: at the close of the last step before it.
+    private var dayStartEquity = 0.0
+    private var lastEquity: Double?
+
+    init(_ settings: GraphSpec.LimitSettings) { self.settings = settings }
+
+    /// Whether orders need checking: some limit is set, or the host is halted.
+    var isActive: Bool { halt != nil || !settings.isEmpty }
+
+    /// Whether the equity must be followed step by step (a daily loss limit is set).
+    var watchesEquity: Bool { settings.maxDailyLoss != nil || settings.maxDailyLossPercent != nil }
+
+    /// The market as a check sees it: the last price, the account's position, what rests at the
+    /// venue on each side (units), and the equity.
+    struct Market {
+        var lastPrice: Double
+        var position: Double
+        var restingBuys: Double
+        var restingSells: Double
+        var equity: Double
+    }
+
+    /// Why `order` may not go to the venue at `now`, or nil; an order that passes counts
+    /// towards the rate.
+    mutating func check(_ order: trellis_order, market: Market, now: Int64) -> String? {
+        if let halt { return "the host is halted: \(halt)" }
+        let closes = order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
+        let price = Self.referencePrice(order, last: market.lastPrice)
+        if !closes, price > 0 {
+            let units: Double =
+                switch order.size_mode {
+                case TRELLIS_SIZE_EQUITY: order.quantity * market.equity / price
+                case TRELLIS_SIZE_NOTIONAL: order.quantity / price
+                default: order.quantity
+                }
+            if let limit = settings.maxOrderNotional, units * price > limit {
+                return "order notional \(NumberFormat.grouped(units * price)) exceeds the limit of \(NumberFormat.grouped(limit))"
+            }
+            if let limit = settings.maxPosition {
+                let buying = order.side == TRELLIS_SIDE_BUY
+                let worst = buying ? market.position + market.restingBuys + units : market.position - market.restingSells - units
+                let reduceOnly = order.order_flags & UInt32(TRELLIS_ORDER_FLAG_REDUCE_ONLY) != 0
+                if abs(worst) > limit + 1e-9, !reduceOnly {
+                    return
+                        "the position could reach \(NumberFormat.quantity(worst)) with the orders resting; the limit is \(NumberFormat.quantity(limit)) either way"
+                }
+            }
+        }
+        if let band = settings.priceBandPercent, market.lastPrice > 0 {
+            for (name, level) in [("limit", order.limit_price), ("stop", order.stop_price)] where level > 0 && Self.uses(name, order) {
+                let distance = abs(level - market.lastPrice) / market.lastPrice * 100
+                if distance > band {
+                    return
+                        "\(name) price \(level) is \(NumberFormat.grouped(distance))% from the last price \(market.lastPrice); the band is \(NumberFormat.grouped(band))%"
+                }
+            }
+        }
+        if let limit = settings.maxOrdersPerSecond {
+            recent.removeAll { $0 <= now - 1_000_000_000 }
+            if recent.count >= limit { return "\(limit) orders in the last second already; the limit is \(limit) a second" }
+            recent.append(now)
+        }
+        return nil
+    }
+
+    /// Follows the equity after each step; a loss beyond the daily limit halts the host. Returns
+    /// the reason when this step halted it.
+    mutating func observe(equity: Double, at time: Int64) -> String? {
+        guard halt == nil, settings.maxDailyLoss != nil || settings.maxDailyLossPercent != nil else { return nil }
+        let today = Self.floorDivide(time - settings.dayStart * 1_000_000_000, 86_400_000_000_000)
+        if today != day { (day, dayStartEquity) = (today, lastEquity ?? equity) }
+        lastEquity = equity
+        let loss = dayStartEquity - equity
+        if let limit = settings.maxDailyLoss, loss > limit {
+            halt = "the day's loss \(NumberFormat.grouped(loss)) exceeds the daily limit of \(NumberFormat.grouped(limit))"
+        } else if let percent = settings.maxDailyLossPercent, dayStartEquity > 0, loss / dayStartEquity * 100 > percent {
+            halt = "the day's loss \(NumberFormat.grouped(loss / dayStartEquity * 100))% exceeds the daily limit of \(NumberFormat.grouped(percent))%"
+        }
+        return halt
+    }
+
+    /// Halts the host from outside (the manual kill switch).
+    mutating func halt(because reason: String) { halt = halt ?? reason }
+
+    /// The price an order's notional is judged at: its limit, else its stop, else the last price.
+    static func referencePrice(_ order: trellis_order, last: Double) -> Double {
+        if order.order_type == TRELLIS_ORDER_LIMIT || order.order_type == TRELLIS_ORDER_STOP_LIMIT, order.limit_price > 0 { return order.limit_price }
+        if order.order_type == TRELLIS_ORDER_STOP, order.stop_price > 0 { return order.stop_price }
+        return last
+    }
+
+    private static func uses(_ price: String, _ order: trellis_order) -> Bool {
+        switch order.order_type {
+        case TRELLIS_ORDER_LIMIT: price == "limit"
+        case TRELLIS_ORDER_STOP: price == "stop"
+        case TRELLIS_ORDER_STOP_LIMIT: true
+        default: false
+        }
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return value % divisor < 0 ? quotient - 1 : quotient
+    }
+}
