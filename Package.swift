@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TrellisFeatures", type: .dynamic, targets: ["Features"]),
         .library(name: "TrellisRegime", type: .dynamic, targets: ["Regime"]),
         .library(name: "TrellisGrid", type: .dynamic, targets: ["Grid"]),
+        .library(name: "TrellisRisk", type: .dynamic, targets: ["Risk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -64,6 +65,7 @@ let package = Package(
         .target(name: "Features", dependencies: ["TrellisSDK"], path: "Plugins/Features"),
         .target(name: "Regime", dependencies: ["TrellisSDK"], path: "Plugins/Regime"),
         .target(name: "Grid", dependencies: ["TrellisSDK"], path: "Plugins/Grid"),
+        .target(name: "Risk", dependencies: ["TrellisSDK"], path: "Plugins/Risk"),
 
         .testTarget(
             name: "TrellisTests",

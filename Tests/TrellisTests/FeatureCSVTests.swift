@@ -6,16 +6,6 @@ import TrellisHost
 /// The example graph (examples/features.yaml: a features node, an ffi node, feature-csv nodes)
 /// run as a user runs it, and what the files it writes hold.
 @Suite struct FeatureCSVTests {
-    /// A copy of the repository's layout the example expects: examples/ and data/GOOG.csv.
-    private func exampleCopy() throws -> String {
-        let root = Repository.temporaryDirectory("trellis-example")
-        try FileManager.default.createDirectory(atPath: root + "/examples", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Repository.path("examples/features.yaml"), toPath: root + "/examples/features.yaml")
-        try FileManager.default.createSymbolicLink(atPath: root + "/data/GOOG.csv", withDestinationPath: Repository.path("data/GOOG.csv"))
-        return root
-    }
-
     private func rows(_ path: String) throws -> [[String]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
             $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -23,7 +13,7 @@ import TrellisHost
     }
 
     @Test func theExampleGraphWritesIndicatorsAndCFunctionValues() throws {
-        let root = try exampleCopy()
+        let root = try Repository.exampleCopy("features.yaml", data: ["GOOG.csv"])
         let output = try Shell.run([Repository.trellis, "run", "examples/features.yaml"], in: root)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("node    indicators: features 1.0.0 from features"))

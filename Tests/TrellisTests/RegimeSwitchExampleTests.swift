@@ -5,10 +5,7 @@ import Testing
 /// crossover on hourly EURUSD, and the HTML report shows the regime under the equity curve.
 @Suite struct RegimeSwitchExampleTests {
     @Test func theExampleRunsAndItsReportShowsTheRegime() throws {
-        let root = Repository.temporaryDirectory("trellis-example")
-        for directory in ["examples", "data"] { try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true) }
-        try FileManager.default.copyItem(atPath: Repository.path("examples/regime-switch.yaml"), toPath: root + "/examples/regime-switch.yaml")
-        try FileManager.default.createSymbolicLink(atPath: root + "/data/EURUSD.csv", withDestinationPath: Repository.path("data/EURUSD.csv"))
+        let root = try Repository.exampleCopy("regime-switch.yaml", data: ["EURUSD.csv"])
         let journal = root + "/journal.sqlite"
 
         let run = try Shell.run([Repository.trellis, "run", "examples/regime-switch.yaml", "--journal", journal, "--trades", "all"], in: root)

@@ -30,4 +30,14 @@ enum Repository {
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
     }
+
+    /// A copy of the layout an example expects, in a new directory: `examples/<graph>` and the
+    /// data files it reads (linked from data/). Returns the directory.
+    static func exampleCopy(_ graph: String, data: [String]) throws -> String {
+        let root = temporaryDirectory("trellis-example")
+        for directory in ["examples", "data"] { try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true) }
+        try FileManager.default.copyItem(atPath: path("examples/" + graph), toPath: root + "/examples/" + graph)
+        for file in data { try FileManager.default.createSymbolicLink(atPath: root + "/data/" + file, withDestinationPath: path("data/" + file)) }
+        return root
+    }
 }

@@ -1,0 +1,22 @@
+/// Durations in parameters: a number and a unit, "30m", "4h", "2d" (minutes, hours, days).
+enum DurationText {
+    static func nanoseconds(_ text: String) -> Int64? {
+        guard let unit = text.last, let number = Double(text.dropLast()), number >= 0 else { return nil }
+        let seconds: Double
+        switch unit {
+        case "m": seconds = number * 60
+        case "h": seconds = number * 3600
+        case "d": seconds = number * 86_400
+        default: return nil
+        }
+        return Int64(seconds * 1e9)
+    }
+
+    /// 90,000 s → "1d 1h", for messages.
+    static func text(_ nanoseconds: Int64) -> String {
+        let minutes = nanoseconds / 60_000_000_000
+        let (days, hours, rest) = (minutes / 1440, minutes / 60 % 24, minutes % 60)
+        let parts = [(days, "d"), (hours, "h"), (rest, "m")].filter { $0.0 > 0 }.map { "\($0.0)\($0.1)" }
+        return parts.isEmpty ? "0m" : parts.joined(separator: " ")
+    }
+}
