@@ -65,8 +65,7 @@ enum FFIBenchmark {
         (0..<5).map { _ in
             let start = ContinuousClock.now
             body()
-            let elapsed = ContinuousClock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            return Bench.seconds(ContinuousClock.now - start)
         }.min()!
     }
 
@@ -104,8 +103,7 @@ enum FFIBenchmark {
 
     /// Compiles Tests/Fixtures/ffi/stats.c with gcc -O2 into a temporary directory.
     static func buildStatsLibrary() throws -> String {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let root = Bench.root
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-bench-\(getpid())-libstats.so").path
         let gcc = Process()
         gcc.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -48,14 +48,12 @@ enum FeaturesBenchmark {
         let backtest = try Backtest.prepare(text: graph, file: directory + "/graph.yaml")
         let start = ContinuousClock.now
         _ = try backtest.run()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return Bench.seconds(ContinuousClock.now - start)
     }
 
     /// `count` one-minute bars from 2020-01-01 with the prices and volumes of data/GOOG.csv, repeated.
     static func writeBars(_ count: Int, to path: String) throws {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let root = Bench.root
         let rows = try String(contentsOf: root.appendingPathComponent("data/GOOG.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
             .map { $0.split(separator: ",", maxSplits: 1)[1] }
         var text = "time,Open,High,Low,Close,Volume\n"

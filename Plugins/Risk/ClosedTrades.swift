@@ -14,8 +14,6 @@ struct ClosedTrades {
     private(set) var returns: [Double] = []
     private var holdings: [UInt32: Holding] = [:]
 
-    func position(_ instrument: UInt32) -> Double { holdings[instrument]?.quantity ?? 0 }
-
     /// Applies a fill; returns the return of the trade it closed, if it closed one.
     @discardableResult
     mutating func apply(_ fill: Fill) -> Double? {

@@ -1,17 +1,7 @@
 /// Bollinger bands: the `period` simple average, and bands `deviations` population standard
 /// deviations above and below it (TA-Lib's BBANDS with a simple average). O(1) per update.
 public struct BollingerBands: Sendable {
-    public struct Value: Sendable, Equatable {
-        public var upper: Double
-        public var middle: Double
-        public var lower: Double
-        @inlinable
-        public init(upper: Double, middle: Double, lower: Double) {
-            self.upper = upper
-            self.middle = middle
-            self.lower = lower
-        }
-    }
+    public typealias Value = Band
 
     public let period: Int
     public let deviationsUp: Double

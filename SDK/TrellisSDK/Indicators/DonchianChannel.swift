@@ -1,17 +1,7 @@
 /// Donchian channel: the highest high and lowest low of the last `period` bars and their
 /// midpoint (TA-Lib's MAX, MIN and MIDPRICE). Amortised O(1) per update.
 public struct DonchianChannel: Sendable {
-    public struct Value: Sendable, Equatable {
-        public var upper: Double
-        public var middle: Double
-        public var lower: Double
-        @inlinable
-        public init(upper: Double, middle: Double, lower: Double) {
-            self.upper = upper
-            self.middle = middle
-            self.lower = lower
-        }
-    }
+    public typealias Value = Band
 
     public let period: Int
     @usableFromInline var highest: RollingExtreme

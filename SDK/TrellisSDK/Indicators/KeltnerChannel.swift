@@ -1,17 +1,7 @@
 /// Keltner channel: the EMA of closes over `period` bars, and bands `multiplier` ATRs over
 /// `atrPeriod` bars above and below it. O(1) per update.
 public struct KeltnerChannel: Sendable {
-    public struct Value: Sendable, Equatable {
-        public var upper: Double
-        public var middle: Double
-        public var lower: Double
-        @inlinable
-        public init(upper: Double, middle: Double, lower: Double) {
-            self.upper = upper
-            self.middle = middle
-            self.lower = lower
-        }
-    }
+    public typealias Value = Band
 
     public let multiplier: Double
     @usableFromInline var average: ExponentialMovingAverage
