@@ -88,9 +88,8 @@ struct RunSummary {
         guard !refusals.isEmpty else { return [] }
         var lines = ["", "refused orders: \(refusals.count)"]
         for order in refusals.prefix(10) {
-            let by = order.reporter.map { " by \($0)" } ?? ""
             lines.append(
-                "  \(Timestamp.format(order.time))  \(order.node) order \(order.orderID) \(order.side == 1 ? "buy" : "sell") \(NumberFormat.quantity(order.quantity)) \(order.symbol): \(order.statusName)\(by): \(order.reason)"
+                "  \(Timestamp.format(order.time))  \(order.node) order \(order.orderID) \(order.side == 1 ? "buy" : "sell") \(NumberFormat.quantity(order.quantity)) \(order.symbol): \(order.outcome): \(order.reason)"
             )
         }
         if refusals.count > 10 { lines.append("  … \(refusals.count - 10) more ('trellis report --html' lists them all)") }

@@ -32,6 +32,8 @@ public protocol Node {
     mutating func onOrder(_ order: Order)
     mutating func onOrderUpdate(_ update: OrderUpdate)
     mutating func onFill(_ fill: Fill)
+    /// The account's balances; risk nodes receive them after each timestamp of the market.
+    mutating func onAccount(_ account: Account)
     mutating func onTimer(_ timer: TimerEvent)
     /// Custom events; read the payload with `event.customPayload`.
     mutating func onCustom(_ event: Event)
@@ -52,6 +54,7 @@ extension Node {
     public mutating func onOrder(_ order: Order) {}
     public mutating func onOrderUpdate(_ update: OrderUpdate) {}
     public mutating func onFill(_ fill: Fill) {}
+    public mutating func onAccount(_ account: Account) {}
     public mutating func onTimer(_ timer: TimerEvent) {}
     public mutating func onCustom(_ event: Event) {}
     public var warmupBars: Int? { nil }
@@ -68,6 +71,7 @@ extension Node {
         case TRELLIS_EVENT_TRADE: onTrade(Event.load(Trade.self, from: raw))
         case TRELLIS_EVENT_QUOTE: onQuote(Event.load(Quote.self, from: raw))
         case TRELLIS_EVENT_TIMER: onTimer(Event.load(TimerEvent.self, from: raw))
+        case TRELLIS_EVENT_ACCOUNT: onAccount(Event.load(Account.self, from: raw))
         case TRELLIS_EVENT_CUSTOM: onCustom(event)
         default: break
         }

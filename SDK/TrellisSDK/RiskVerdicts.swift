@@ -21,6 +21,28 @@ public struct RiskVerdicts {
     public func deny(_ order: Order, code: Int32 = TRELLIS_REASON_RISK, reason: String) -> Status {
         withTrellisString(reason) { ext.pointee.deny!(ctx, order.origin, order.order_id, code, $0) }
     }
+
+    /// Closes node `origin`'s position in `instrument` at market, on the origin's behalf; the
+    /// order goes on from this node down the rest of the path. `TRELLIS_ERR_UNSUPPORTED` from a
+    /// 1.0 host.
+    @discardableResult
+    public func closePosition(origin: UInt32, instrument: UInt32, reason: String) -> Status {
+        guard has(\.close_position), let close = ext.pointee.close_position else { return TRELLIS_ERR_UNSUPPORTED }
+        return withTrellisString(reason) { close(ctx, origin, instrument, $0) }
+    }
+
+    /// Cancels an order of `origin` that passed this node and rests at the venue.
+    /// `TRELLIS_ERR_UNSUPPORTED` from a 1.0 host.
+    @discardableResult
+    public func cancel(origin: UInt32, orderID: UInt64, reason: String) -> Status {
+        guard has(\.cancel), let cancel = ext.pointee.cancel else { return TRELLIS_ERR_UNSUPPORTED }
+        return withTrellisString(reason) { cancel(ctx, origin, orderID, $0) }
+    }
+
+    /// Whether the host's extension table reaches `field` (later versions append functions).
+    private func has<T>(_ field: KeyPath<trellis_risk_ext, T>) -> Bool {
+        Int(ext.pointee.struct_size) >= MemoryLayout<trellis_risk_ext>.offset(of: field)! + MemoryLayout<T>.size
+    }
 }
 
 extension NodeContext {

@@ -20,18 +20,57 @@ import TrellisHost
         }
     }
 
-    @Test func theFrozenHeaderIsStillTheCurrentOnesPrefix() throws {
-        // 1.0 is the only release so far: the frozen copy must equal the header. When 1.1 adds
-        // fields, this test changes to "plugins built against the frozen copy still load".
-        let current = try String(contentsOfFile: Repository.path("SDK/CTrellis/include/CTrellis.h"), encoding: .utf8)
-        let frozen = try String(contentsOfFile: Repository.path("Tests/Fixtures/abi/v1.0/CTrellis.h"), encoding: .utf8)
-        #expect(current == frozen)
+    @Test func theCurrentHeaderOnlyAppendsToTheFrozenOne() throws {
+        // 1.1 appended functions to trellis_risk_ext: every struct of 1.0 must still start with
+        // its 1.0 fields, in order, and every constant keep its value (the minor version aside).
+        let current = try Self.declarations(in: "SDK/CTrellis/include/CTrellis.h")
+        let frozen = try Self.declarations(in: "Tests/Fixtures/abi/v1.0/CTrellis.h")
+        for (name, fields) in frozen.structs {
+            let now = try #require(current.structs[name], "struct \(name) is gone")
+            #expect(Array(now.prefix(fields.count)) == fields, "struct \(name) changed its 1.0 fields")
+        }
+        for (name, value) in frozen.constants where name != "TRELLIS_ABI_MINOR" {
+            #expect(current.constants[name] == value, "\(name) changed")
+        }
+        #expect(current.structs["trellis_risk_ext"]?.count == 6 && frozen.structs["trellis_risk_ext"]?.count == 4)
+    }
+
+    /// The field lines of each `typedef struct` and the value of each `#define` in a header.
+    static func declarations(in path: String) throws -> (structs: [String: [String]], constants: [String: String]) {
+        let text = try String(contentsOfFile: Repository.path(path), encoding: .utf8)
+        var structs: [String: [String]] = [:], constants: [String: String] = [:]
+        var open: (name: String, fields: [String], depth: Int)?
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#define "), case let parts = line.split(separator: " ", maxSplits: 2), parts.count == 3 {
+                constants[String(parts[1])] = String(parts[2].split(separator: "/")[0]).trimmingCharacters(in: .whitespaces)
+            }
+            if line.hasPrefix("typedef struct "), line.hasSuffix("{") {
+                open = (String(line.split(separator: " ")[2]), [], 0)
+                continue
+            }
+            guard var current = open else { continue }
+            if line.hasPrefix("}") && current.depth == 0 {
+                structs[current.name] = current.fields
+                open = nil
+                continue
+            }
+            guard !line.hasPrefix("*") else { continue }
+            let code = (line.components(separatedBy: "/*").first ?? "").trimmingCharacters(in: .whitespaces)
+            if code.hasSuffix(";") || code.hasSuffix("{") || code.hasPrefix("}") {
+                if code.hasSuffix("{") { current.depth += 1 }
+                if code.hasPrefix("}") { current.depth -= 1 }
+                current.fields.append(code)
+            }
+            open = current
+        }
+        return (structs, constants)
     }
 
     @Test func aPluginBuiltAgainstTheFrozenHeaderLoadsAndRuns() throws {
         let library = try PluginBuilds.c("Plugins/sma-cross-c/sma_cross.c", includeDirectory: "Tests/Fixtures/abi/v1.0")
         let plugin = try PluginLoader.load(library)
-        #expect(plugin.abiMajor == 1 && plugin.abiMinor == 0)
+        #expect(plugin.abiMajor == 1 && plugin.abiMinor == 0, "built against the frozen 1.0 header")
         let result = try NeutralityTests.runSMACross(library: library, type: "sma-cross-c/sma-cross")
         #expect(result.trades.count > 10)
     }

@@ -6,13 +6,18 @@ import TrellisSDK
 extension Engine {
     /// Replays the tape. Per timestamp: the venue fills what is due at each market event, the
     /// event goes to its feed's consumers in topological order, and after the timestamp's last
-    /// event the due timers fire and the account's equity is recorded. `progress` is called with
+    /// event the due timers fire, the account's equity is recorded and the risk nodes receive the
+    /// account (they also receive it once before the first event). `progress` is called with
     /// (events done, events in all) every 64Ki events.
     func run(progress: ((Int, Int) -> Void)? = nil) {
         state.pointee.phase = CrashReporter.Phase.event.rawValue
         defer { state.pointee.phase = CrashReporter.Phase.idle.rawValue }
         let count = tape.count
         var index = 0
+        if !riskSlots.isEmpty, count > 0 {
+            state.pointee.now = tape.openTime(0)
+            sendAccount(at: state.pointee.now)
+        }
         while index < count {
             let time = tape.timestamp(index)
             fireTimers(before: time)
@@ -33,6 +38,7 @@ extension Engine {
             if limits.watchesEquity, let reason = limits.observe(equity: venue.equity, at: time) {
                 logger.warning("the host halts: \(reason); every new order is denied from now on")
             }
+            if !riskSlots.isEmpty { sendAccount(at: time) }
         }
         progress?(count, count)
     }

@@ -205,7 +205,7 @@ extension Engine {
     }
 
     /// Queues an order update from the host (source 0).
-    private func queueUpdate(for order: trellis_order, status: Int32, code: Int32, reason: String, reporter: UInt32 = 0) {
+    func queueUpdate(for order: trellis_order, status: Int32, code: Int32, reason: String, reporter: UInt32 = 0) {
         var update = trellis_order_update()
         update.header = trellis_event_header(
             size: UInt32(MemoryLayout<trellis_order_update>.size), type: UInt16(TRELLIS_EVENT_ORDER_UPDATE), flags: 0,

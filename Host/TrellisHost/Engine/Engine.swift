@@ -41,6 +41,8 @@ final class Engine {
     var labelLog: [RunResult.LabelChange] = []
     /// Per slot: whether some node's `when:` reads its labels.
     let gatesOthers: [Bool]
+    /// Slots of the risk nodes, in topological order: they receive the account after each timestamp.
+    let riskSlots: [Int]
     /// When the current step's market events began (a bar's open).
     var stepOpen: Int64 = 0
     var keepsOrderLog = true
@@ -81,6 +83,7 @@ final class Engine {
             for group in range { gating[routing.gateGroups[group].node] = true }
         }
         gatesOthers = gating
+        riskSlots = graph.nodes.indices.filter { graph.nodes[$0].type.kind == .risk }
         slots = .allocate(capacity: max(nodeCount, 1))
         hostTables = .allocate(capacity: max(nodeCount, 1))
         contexts = .allocate(capacity: max(nodeCount, 1))

@@ -89,6 +89,18 @@ extension HostTable {
                     return context.pointee.engine._withUnsafeGuaranteedRef {
                         $0.deny(from: context.pointee.slot, origin: origin, orderID: orderID, code: code, reason: String(reason))
                     }
+                },
+                close_position: { ctx, origin, instrument, reason in
+                    let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                    return context.pointee.engine._withUnsafeGuaranteedRef {
+                        $0.closePosition(from: context.pointee.slot, origin: origin, instrument: instrument, reason: String(reason))
+                    }
+                },
+                cancel: { ctx, origin, orderID, reason in
+                    let context = ctx.unsafelyUnwrapped.assumingMemoryBound(to: HostContext.self)
+                    return context.pointee.engine._withUnsafeGuaranteedRef {
+                        $0.cancelResting(from: context.pointee.slot, origin: origin, orderID: orderID, reason: String(reason))
+                    }
                 }))
         return ext
     }()

@@ -167,13 +167,12 @@ public enum HTMLReport {
         var html = #"<section class="panel"><h2>Refused orders</h2>"#
         guard !refusals.isEmpty else { return html + #"<p class="note">None: the venue and the risk nodes accepted every order.</p></section>"# + "\n" }
         html +=
-            #"<p class="note">\#(refusals.count) orders rejected by the venue or denied by a risk node</p><div class="scroll"><table class="list"><thead><tr><th>Time</th><th>Node</th><th>Order</th><th>Symbol</th><th>Side</th><th class="n">Qty</th><th>Outcome</th><th>Reason</th></tr></thead><tbody>"#
+            #"<p class="note">\#(refusals.count) orders rejected by the venue, denied by a risk node or a limit, or closed and canceled by a risk node</p><div class="scroll"><table class="list"><thead><tr><th>Time</th><th>Node</th><th>Order</th><th>Symbol</th><th>Side</th><th class="n">Qty</th><th>Outcome</th><th>Reason</th></tr></thead><tbody>"#
         for order in refusals.prefix(tradeRows) {
-            let by = order.reporter.map { " by \($0)" } ?? ""
             html +=
                 "<tr><td>\(Timestamp.format(order.time))</td><td>\(HTML.escape(order.node))</td><td>\(order.orderID)</td><td>\(HTML.escape(order.symbol))</td>"
             html += "<td>\(order.side == 1 ? "buy" : "sell")</td><td class=\"n\">\(NumberFormat.quantity(order.quantity))</td>"
-            html += "<td class=\"down\">\(order.statusName)\(HTML.escape(by))</td><td>\(HTML.escape(order.reason))</td></tr>"
+            html += "<td class=\"down\">\(HTML.escape(order.outcome))</td><td>\(HTML.escape(order.reason))</td></tr>"
         }
         return html + "</tbody></table></div></section>\n"
     }

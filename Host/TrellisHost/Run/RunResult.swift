@@ -112,8 +112,15 @@ public struct RunResult: Sendable, Codable {
             9: "pending cancel", 10: "pending update",
         ]
 
-        /// Whether the order was refused: rejected by the venue or denied by a risk node or a limit.
-        public var isRefusal: Bool { kind == .update && (status == 6 || status == 8) }
+        /// Whether the order was refused (rejected by the venue, denied by a risk node or a
+        /// limit), or a risk node acted on it: closed a position with it or canceled it.
+        public var isRefusal: Bool { kind == .update && (status == 6 || status == 8 || reporter != nil) }
+
+        /// The status in words, saying what a risk node did: "closed by drawdown", "denied by sizing".
+        public var outcome: String {
+            let name = status == 1 && reporter != nil ? "closed" : statusName
+            return reporter.map { "\(name) by \($0)" } ?? name
+        }
     }
 }
 

@@ -174,7 +174,7 @@ extension SimulatedVenue {
     /// Reports a change of an order's state; `ordered` is its size in units once known.
     func emitUpdate(
         for intent: trellis_order, status: Int32, ordered: Double? = nil, filled: Double = 0, average: Double = 0,
-        code: Int32 = TRELLIS_REASON_NONE, reason: String = "", now: Int64, emit: Sink
+        code: Int32 = TRELLIS_REASON_NONE, reason: String = "", reporter: UInt32 = 0, now: Int64, emit: Sink
     ) {
         var update = trellis_order_update()
         update.header = trellis_event_header(
@@ -188,6 +188,7 @@ extension SimulatedVenue {
         update.filled_quantity = filled
         update.average_price = average
         update.reason_code = code
+        update.reporter = reporter
         writeFixed(reason, into: &update.reason)
         withUnsafePointer(to: update) { emit(UnsafeRawPointer($0), MemoryLayout<trellis_order_update>.size) }
     }

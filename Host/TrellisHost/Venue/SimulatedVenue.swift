@@ -126,6 +126,16 @@ final class SimulatedVenue {
         return total
     }
 
+    /// The account's cash, equity (at the last prices), realised profit and commission paid.
+    var balances: (cash: Double, equity: Double, realized: Double, commission: Double) {
+        var realized = 0.0, commission = 0.0
+        for instrument in 1..<max(1, instruments.count + 1) {
+            realized += account[instrument].realized
+            commission += account[instrument].commission
+        }
+        return (book.pointee.cash, equity, realized, commission)
+    }
+
     /// Records the equity at the end of a timestamp (one per distinct timestamp of the tape);
     /// `openTime` is when the bars that ended then began.
     @inline(__always)
@@ -169,7 +179,10 @@ final class SimulatedVenue {
     }
 
     /// Cancels node `origin`'s waiting order `orderID`.
-    func cancel(_ intent: trellis_order, now: Int64, emit: Sink) {
+    func cancel(
+        _ intent: trellis_order, now: Int64, code: Int32 = TRELLIS_REASON_CANCELED, reason: String = "canceled by its node", reporter: UInt32 = 0,
+        emit: Sink
+    ) {
         guard let index = waiting.firstIndex(where: { $0.intent.origin == intent.origin && $0.intent.order_id == intent.order_id }) else {
             emitUpdate(
                 for: intent, status: TRELLIS_ORDER_REJECTED, code: TRELLIS_REASON_INVALID, reason: "cancel: no open order \(intent.order_id)",
@@ -179,7 +192,12 @@ final class SimulatedVenue {
         let order = removeWaiting(at: index)
         emitUpdate(
             for: order.intent, status: TRELLIS_ORDER_CANCELED, filled: order.filled, average: order.averagePrice,
-            code: TRELLIS_REASON_CANCELED, reason: "canceled by its node", now: now, emit: emit)
+            code: code, reason: reason, reporter: reporter, now: now, emit: emit)
+    }
+
+    /// Whether node `origin`'s order `orderID` rests at the venue.
+    func isWaiting(origin: UInt32, orderID: UInt64) -> Bool {
+        waiting.contains { $0.intent.origin == origin && $0.intent.order_id == orderID }
     }
 
     /// Expires every order still waiting: no market event is left to fill it.

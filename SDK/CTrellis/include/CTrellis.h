@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define TRELLIS_ABI_MAJOR 1
-#define TRELLIS_ABI_MINOR 0
+#define TRELLIS_ABI_MINOR 1
 
 /** Marks the one function a plugin library exports. Build with -fvisibility=hidden. */
 #define TRELLIS_EXPORT __attribute__((visibility("default")))
@@ -343,7 +343,10 @@ typedef struct trellis_position {
     double unrealized_pnl;
 } trellis_position;
 
-/** TRELLIS_EVENT_ACCOUNT: the account's balances in its currency. */
+/**
+ * TRELLIS_EVENT_ACCOUNT: the account's balances in its currency. Since 1.1 every risk node
+ * receives one (source 0) after each timestamp of the market, marked at its last prices.
+ */
 typedef struct trellis_account {
     trellis_event_header header;
     double cash;
@@ -680,6 +683,23 @@ typedef struct trellis_risk_ext {
      * (borrowed). TRELLIS_ERR_NOT_FOUND when the node holds no such intent. Engine thread only.
      */
     trellis_status (*deny)(void *host_ctx, uint32_t origin, uint64_t order_id, int32_t reason_code, trellis_str reason);
+    /* 1.1: a risk node acts on what already passed it. Check TRELLIS_HAS_FIELD before calling. */
+    /**
+     * Closes node `origin`'s position in `instrument` at market, on the origin's behalf: a
+     * close-position order with a host-assigned id leaves this node for the rest of the path (the
+     * risk nodes after this one and the host's limits judge it as any order), and its updates and
+     * fills go to the origin and to the risk nodes on its path. The origin first receives a
+     * TRELLIS_ORDER_SUBMITTED update with this node as `reporter`, TRELLIS_REASON_RISK and `reason`
+     * (borrowed). TRELLIS_ERR_NOT_FOUND when `origin` does not send its orders through this node
+     * or holds no position there. Engine thread only.
+     */
+    trellis_status (*close_position)(void *host_ctx, uint32_t origin, uint32_t instrument, trellis_str reason);
+    /**
+     * Cancels an order of `origin` that passed this node and rests at the venue; the cancel
+     * update names this node as `reporter`, with TRELLIS_REASON_RISK and `reason` (borrowed).
+     * TRELLIS_ERR_NOT_FOUND when no such order rests there. Engine thread only.
+     */
+    trellis_status (*cancel)(void *host_ctx, uint32_t origin, uint64_t order_id, trellis_str reason);
 } trellis_risk_ext;
 
 /**
@@ -739,7 +759,7 @@ TRELLIS_STATIC_ASSERT(offsetof(trellis_plugin, abi_major) == 4, "plugin abi_majo
 TRELLIS_STATIC_ASSERT(offsetof(trellis_plugin, get_factory) == 64, "plugin get_factory");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_timer_ext) == 24, "timer extension");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_node_warmup_ext) == 16, "warm-up extension");
-TRELLIS_STATIC_ASSERT(sizeof(trellis_risk_ext) == 24, "risk extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_risk_ext) == 40, "risk extension");
 
 #ifdef __cplusplus
 } /* extern "C" */

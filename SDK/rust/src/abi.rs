@@ -6,7 +6,7 @@ use core::ffi::{c_char, c_void};
 use core::mem::{offset_of, size_of};
 
 pub const TRELLIS_ABI_MAJOR: u16 = 1;
-pub const TRELLIS_ABI_MINOR: u16 = 0;
+pub const TRELLIS_ABI_MINOR: u16 = 1;
 
 pub type trellis_status = i32;
 pub const TRELLIS_OK: i32 = 0;
@@ -382,6 +382,9 @@ pub struct trellis_risk_ext {
     pub _reserved: u32,
     pub approve: Option<unsafe extern "C" fn(*mut c_void, u32, u64, f64, i32) -> trellis_status>,
     pub deny: Option<unsafe extern "C" fn(*mut c_void, u32, u64, i32, trellis_str) -> trellis_status>,
+    // 1.1
+    pub close_position: Option<unsafe extern "C" fn(*mut c_void, u32, u32, trellis_str) -> trellis_status>,
+    pub cancel: Option<unsafe extern "C" fn(*mut c_void, u32, u64, trellis_str) -> trellis_status>,
 }
 
 #[repr(C)]
@@ -440,7 +443,7 @@ const _: () = {
     assert!(offset_of!(trellis_plugin, get_factory) == 64);
     assert!(size_of::<trellis_timer_ext>() == 24);
     assert!(size_of::<trellis_node_warmup_ext>() == 16);
-    assert!(size_of::<trellis_risk_ext>() == 24);
+    assert!(size_of::<trellis_risk_ext>() == 40);
 };
 
 /// The bytes of a borrowed `trellis_str`; `ptr` may be NULL when `len` is 0.

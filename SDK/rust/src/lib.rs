@@ -180,6 +180,33 @@ impl Risk {
         let text = trellis_str { ptr: reason.as_ptr() as *const c_char, len: reason.len() as u64 };
         unsafe { ((*self.ext).deny.unwrap())(self.ctx, order.origin, order.order_id, code, text) }
     }
+
+    /// Closes node `origin`'s position in `instrument` at market on its behalf (host 1.1);
+    /// TRELLIS_ERR_UNSUPPORTED from an older host.
+    pub fn close_position(&self, origin: u32, instrument: u32, reason: &str) -> trellis_status {
+        let text = trellis_str { ptr: reason.as_ptr() as *const c_char, len: reason.len() as u64 };
+        let offset = core::mem::offset_of!(trellis_risk_ext, close_position);
+        match unsafe { self.has(offset).then(|| core::ptr::addr_of!((*self.ext).close_position).read()).flatten() } {
+            Some(close) => unsafe { close(self.ctx, origin, instrument, text) },
+            None => TRELLIS_ERR_UNSUPPORTED,
+        }
+    }
+
+    /// Cancels an order of `origin` that passed this node and rests at the venue (host 1.1);
+    /// TRELLIS_ERR_UNSUPPORTED from an older host.
+    pub fn cancel(&self, origin: u32, order_id: u64, reason: &str) -> trellis_status {
+        let text = trellis_str { ptr: reason.as_ptr() as *const c_char, len: reason.len() as u64 };
+        let offset = core::mem::offset_of!(trellis_risk_ext, cancel);
+        match unsafe { self.has(offset).then(|| core::ptr::addr_of!((*self.ext).cancel).read()).flatten() } {
+            Some(cancel) => unsafe { cancel(self.ctx, origin, order_id, text) },
+            None => TRELLIS_ERR_UNSUPPORTED,
+        }
+    }
+
+    /// Whether the host's table reaches the function pointer at `offset`.
+    fn has(&self, offset: usize) -> bool {
+        unsafe { (*self.ext).struct_size as usize >= offset + core::mem::size_of::<usize>() }
+    }
 }
 
 /// A node type. Implement it for your node's state and name it in [`export_plugin!`].
