@@ -1,3 +1,5 @@
+import Glibc
+
 /// Durations in parameters: a number and a unit, "30m", "4h", "2d" (minutes, hours, days).
 enum DurationText {
     static func nanoseconds(_ text: String) -> Int64? {
@@ -18,5 +20,14 @@ enum DurationText {
         let (days, hours, rest) = (minutes / 1440, minutes / 60 % 24, minutes % 60)
         let parts = [(days, "d"), (hours, "h"), (rest, "m")].filter { $0.0 > 0 }.map { "\($0.0)\($0.1)" }
         return parts.isEmpty ? "0m" : parts.joined(separator: " ")
+    }
+
+    /// A time as "01-03 00:00 UTC" (month-day hour:minute), for messages.
+    static func utc(_ nanoseconds: Int64) -> String {
+        var seconds = time_t(nanoseconds / 1_000_000_000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let two = { (value: Int32) in value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)) UTC"
     }
 }

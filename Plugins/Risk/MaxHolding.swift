@@ -1,0 +1,48 @@
+import TrellisSDK
+
+/// Closes a position, on behalf of the node that holds it, once it has been open (pointing the
+/// same way) for `max_holding`; checked after each timestamp of the market.
+struct MaxHolding: Node {
+    static let descriptor = NodeDescriptor(
+        type: "max-holding", kind: .risk, version: "1.0.0",
+        description: "Closes positions held longer than a maximum time (docs/risk.md).",
+        parameters: """
+            {
+              "type": "object", "additionalProperties": false, "required": ["max_holding"],
+              "properties": {
+                "max_holding": {"type": "string", "pattern": "^[0-9.]+[mhd]$", "description": "The longest a position may stay open: 30m, 4h, 2d."}
+              }
+            }
+            """)
+
+    let context: NodeContext
+    let verdicts: RiskVerdicts
+    let maxHolding: Int64
+    var book = PathBook()
+    /// Positions already sent a close, by when they opened: closed once, not on every step.
+    var closing: [PathBook.Key: Int64] = [:]
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        guard let verdicts = context.risk() else { throw PluginError("the host offers no trellis.risk/1") }
+        self.verdicts = verdicts
+        let text = try parameters.string("max_holding")
+        guard let value = DurationText.nanoseconds(text), value > 0 else { throw PluginError("max_holding '\(text)' is not a duration; write 30m, 4h or 2d") }
+        maxHolding = value
+    }
+
+    mutating func onAccount(_ account: Account) {
+        let now = account.header.ts_ns
+        for (key, held) in book.held.sorted(by: { ($0.key.origin, $0.key.instrument) < ($1.key.origin, $1.key.instrument) })
+        where now - held.since >= maxHolding && closing[key] != held.since {
+            closing[key] = held.since
+            let reason = "max holding: open \(DurationText.text(now - held.since)), limit \(DurationText.text(maxHolding))"
+            let symbol = context.instrument(key.instrument)?.symbol.text ?? "instrument \(key.instrument)"
+            context.log(.info, "closes a \(symbol) position: \(reason)")
+            verdicts.closePosition(origin: key.origin, instrument: key.instrument, reason: reason)
+        }
+    }
+
+    mutating func onOrder(_ order: Order) { verdicts.approve(order) }
+    mutating func onFill(_ fill: Fill) { book.apply(fill) }
+}
