@@ -62,9 +62,11 @@ struct Plugins: ParsableCommand {
             for type in plugin.nodeTypes {
                 print("\nnode type    \(type.name) \(type.version) (\(type.kind))\n             \(type.description)")
                 var table = TextTable(columns: ["PARAMETER", "TYPE", "DEFAULT", "ALLOWED", "DESCRIPTION"], indent: 13)
+                let required = type.schema.required
                 for (name, schema) in type.schema.properties {
                     table.add([
-                        name, ParameterText.type(schema), schema["default"]?.jsonText ?? "required", ParameterText.constraints(schema),
+                        name, ParameterText.type(schema), schema["default"]?.jsonText ?? (required.contains(name) ? "required" : "—"),
+                        ParameterText.constraints(schema),
                         schema["description"]?.string ?? "",
                     ])
                 }

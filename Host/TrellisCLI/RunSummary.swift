@@ -86,13 +86,14 @@ struct RunSummary {
     private var refusalLines: [String] {
         let refusals = result.refusals
         guard !refusals.isEmpty else { return [] }
-        var lines = ["", "refused orders: \(refusals.count)"]
+        let heading = refusals.contains(where: \.isRiskAction) ? "refused orders and risk actions" : "refused orders"
+        var lines = ["", "\(heading): \(refusals.count)"]
         for order in refusals.prefix(10) {
             lines.append(
-                "  \(Timestamp.format(order.time))  \(order.node) order \(order.orderID) \(order.side == 1 ? "buy" : "sell") \(NumberFormat.quantity(order.quantity)) \(order.symbol): \(order.outcome): \(order.reason)"
+                "  \(Timestamp.format(order.time))  \(order.node) order \(order.idText) \(order.side == 1 ? "buy" : "sell") \(NumberFormat.quantity(order.quantity)) \(order.symbol): \(order.outcome): \(order.reason)"
             )
         }
-        if refusals.count > 10 { lines.append("  … \(refusals.count - 10) more ('trellis report --html' lists them all)") }
+        if refusals.count > 10 { lines.append("  … \(refusals.count - 10) more ('trellis report last --html report.html' lists them all)") }
         return lines
     }
 }

@@ -42,6 +42,8 @@ struct Exposure: Node {
     var returns: [UInt32: ReturnHistory] = [:]
     /// Units of approved orders not filled yet, signed: they count as held.
     var pending: [PathBook.OrderKey: (instrument: UInt32, units: Double)] = [:]
+    /// Pairs the correlation cap could not judge, already said.
+    var unmeasured: Set<String> = []
 
     init(context: NodeContext, parameters: Parameters) throws(PluginError) {
         self.context = context
@@ -94,7 +96,7 @@ struct Exposure: Node {
         let instrument = order.header.instrument
         let symbol = self.symbol(instrument)
         guard let price = order.limit_price > 0 ? order.limit_price : prices[instrument] else {
-            verdicts.deny(order, reason: "exposure: no price for \(symbol) yet; list its feed in the node's inputs")
+            verdicts.deny(order, reason: "exposure: no price for \(symbol); list its feed among this node's inputs")
             return
         }
         guard equity > 0 else {
@@ -119,7 +121,7 @@ struct Exposure: Node {
             verdicts.deny(order, reason: "exposure: \(binding) is at its cap; no room for \(symbol)")
             return
         }
-        context.log(.info, "cuts an order for \(symbol) from \(units) to \(fitted) units: \(binding) cap")
+        context.log(.info, "cuts an order for \(symbol) from \(NumberText.units(units)) to \(NumberText.units(fitted)) units: \(binding) cap")
         approve(order, units: fitted)
     }
 
@@ -191,13 +193,17 @@ struct Exposure: Node {
     }
 
     /// Why an entry that way in `instrument` doubles a bet already held, or nil.
-    private func correlationDenial(instrument: UInt32, side: Double, symbol: String) -> String? {
-        guard let maxCorrelation, let mine = returns[instrument] else { return nil }
+    private mutating func correlationDenial(instrument: UInt32, side: Double, symbol: String) -> String? {
+        guard let maxCorrelation else { return nil }
+        let mine = returns[instrument] ?? ReturnHistory(window: window)
         var held: [UInt32: Double] = [:]
         for (key, position) in book.held where key.instrument != instrument { held[key.instrument, default: 0] += position.quantity }
         for waiting in pending.values where waiting.instrument != instrument { held[waiting.instrument, default: 0] += waiting.units }
         for (other, quantity) in held.sorted(by: { $0.key < $1.key }) where abs(quantity) > 1e-12 {
-            guard let theirs = returns[other], let (rho, count) = mine.correlation(with: theirs), count >= window / 2 else { continue }
+            guard let theirs = returns[other], let (rho, count) = mine.correlation(with: theirs), count >= window / 2 else {
+                noteUnmeasured(symbol, self.symbol(other))
+                continue
+            }
             let way = quantity > 0 ? 1.0 : -1.0
             guard rho * side * way > maxCorrelation else { continue }
             let held = way > 0 ? "long" : "short"
@@ -206,6 +212,15 @@ struct Exposure: Node {
                 held)
         }
         return nil
+    }
+
+    /// Says once per pair that the correlation cap cannot judge it yet, rather than passing in silence.
+    private mutating func noteUnmeasured(_ symbol: String, _ other: String) {
+        guard unmeasured.insert("\(symbol)/\(other)").inserted else { return }
+        context.log(
+            .warning,
+            "the correlation cap cannot judge \(symbol) against \(other) yet: they need \(window / 2) bars of returns at the same times (correlation_window \(window)); until then it lets entries pass"
+        )
     }
 
     private func symbol(_ instrument: UInt32) -> String { context.instrument(instrument)?.symbol.text ?? "instrument \(instrument)" }
@@ -255,5 +270,16 @@ struct ReturnHistory {
         }
         guard varianceA > 0, varianceB > 0 else { return nil }
         return (covariance / (varianceA * varianceB).squareRoot(), a.count)
+    }
+}
+
+/// Numbers in messages.
+private enum NumberText {
+    /// A quantity with up to 4 decimals and no trailing zeros: 49.8891, 27.
+    static func units(_ value: Double) -> String {
+        var text = String(format: "%.4f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 }

@@ -68,7 +68,7 @@ struct LossLimit: Node {
         if lastEquity.isNaN { lastEquity = account.equity }
         roll(to: account.header.ts_ns)
         lastEquity = account.equity
-        if let reason = breach(), stoppedDay != day {
+        if stoppedDay != day, let reason = breach() {
             stoppedDay = day
             context.log(.info, "\(reason); no new entries until the next day starts at \(dayStartText) UTC")
         }
@@ -83,14 +83,20 @@ struct LossLimit: Node {
         verdicts.deny(order, reason: "\(reason); entries resume \(DurationText.utc((day + 1) * Self.dayLength + dayOffset))")
     }
 
-    /// Why the day's loss stops entries, or nil while it is within the limits.
+    /// Why the day's loss stops entries, or nil while it is within the limits. Runs after every
+    /// timestamp: the text is made only when a limit is reached.
     func breach() -> String? {
         guard startEquity.isFinite, lastEquity.isFinite, startEquity > 0 else { return nil }
         let loss = startEquity - lastEquity
         let percent = loss / startEquity * 100
-        let lost = String(format: "daily loss %.2f (%.2f%%)", loss, percent)
-        if let maxLoss, loss >= maxLoss { return lost + String(format: " reached the limit %.2f", maxLoss) }
-        if let maxLossPercent, percent >= maxLossPercent { return lost + String(format: " reached the limit %.2f%%", maxLossPercent) }
-        return nil
+        let limit: String
+        if let maxLoss, loss >= maxLoss {
+            limit = String(format: "%.2f", maxLoss)
+        } else if let maxLossPercent, percent >= maxLossPercent {
+            limit = String(format: "%.2f%%", maxLossPercent)
+        } else {
+            return nil
+        }
+        return String(format: "daily loss %.2f (%.2f%%) reached the limit ", loss, percent) + limit
     }
 }

@@ -67,6 +67,19 @@ import TrellisHost
         #expect(found == ["8:41: node 'upstream' (model) cannot take input from 'risk' (risk)"])
     }
 
+    @Test func aRiskNodeThatNoOrdersReachIsAnError() {
+        let found = problems(
+            """
+            trellis: 1
+            feeds:
+              bars: { source: csv, path: bars.csv }
+            nodes:
+              strat: { use: test-strategy, inputs: [bars], params: { tag: x } }
+              guard: { use: test-risk, inputs: [bars], params: { tag: x } }
+            """)
+        #expect(found == ["6:3: risk node 'guard' receives no orders: none of its inputs is a strategy or risk node"])
+    }
+
     @Test func typeErrorsInTheFormatAreReportedWhereTheyAre() {
         let found = problems(
             """

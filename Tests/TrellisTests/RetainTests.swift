@@ -58,6 +58,8 @@ import Testing
         let long = try Self.counts(bars: 2148, library: FeaturesNodeTests.library, node: node)
         #expect(long.events > short.events + 2000)
         #expect(short.allocations > 0, "the counter sees the node's set-up allocations")
-        #expect(long.allocations == short.allocations, "allocations: \(short.allocations) for \(short.events) events, \(long.allocations) for \(long.events)")
+        // Under a loaded machine the counter has once seen one allocation more on the long run
+        // (a runtime cache filled late); an allocation per bar would show as 2,000 more.
+        #expect(long.allocations - short.allocations <= 2, "allocations: \(short.allocations) for \(short.events) events, \(long.allocations) for \(long.events)")
     }
 }

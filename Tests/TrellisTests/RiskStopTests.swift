@@ -196,7 +196,7 @@ import TrellisHost
         for (params, expected) in [
             ("loss-limit, params: {}", "give max_loss_percent, max_loss or both"),
             ("exposure, params: {}", "give at least one of max_gross, max_net, max_instrument and max_correlation"),
-            ("max-holding, params: { max_holding: 0d }", "max_holding '0d' is not a duration"),
+            ("max-holding, params: { max_holding: 0d }", "max_holding must be longer than 0"),
         ] {
             let problems = scenario.problems(
                 """

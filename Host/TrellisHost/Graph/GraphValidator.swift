@@ -213,7 +213,22 @@ public struct GraphValidator {
     }
 
     /// An order takes one path: a strategy or risk node may feed at most one risk or broker node.
+    /// A risk node that no orders reach guards nothing, which its operator would not learn
+    /// otherwise.
     private mutating func checkOrderPaths(inputs: [[ResolvedGraph.Endpoint]], kinds: [NodeKind?]) {
+        // A node whose inputs are missing or misspelt has been reported already.
+        for (index, node) in spec.nodes.enumerated()
+        where kinds[index] == .risk && !node.inputs.isEmpty && inputs[index].count == node.inputs.count {
+            let placers = inputs[index].contains { endpoint in
+                if case .node(let other) = endpoint { return kinds[other]?.placesOrders == true }
+                return false
+            }
+            if !placers {
+                error(
+                    at: node.location, "risk node '\(node.name)' receives no orders: none of its inputs is a strategy or risk node",
+                    hint: "list the node whose orders it guards among its inputs, e.g. inputs: [\(node.inputs.first?.value ?? "feed"), trend]")
+            }
+        }
         for (index, node) in spec.nodes.enumerated() where kinds[index]?.placesOrders == true {
             let takers = spec.nodes.indices.filter { other in
                 kinds[other]?.takesOrders == true && inputs[other].contains(.node(index))

@@ -41,6 +41,11 @@ public struct JSONSchema: Sendable {
         (resolve(root)["properties"]?.members ?? []).map { ($0.key, $0.value) }
     }
 
+    /// The root object's required properties.
+    public var required: Set<String> {
+        Set(resolve(root)["required"]?.array?.compactMap(\.string) ?? [])
+    }
+
     // MARK: - Checking
 
     private func check(_ value: ValueNode, against schemaNode: ValueNode, path: [String], into out: inout [Violation]) {

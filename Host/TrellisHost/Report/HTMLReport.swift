@@ -170,7 +170,7 @@ public enum HTMLReport {
             #"<p class="note">\#(refusals.count) orders rejected by the venue, denied by a risk node or a limit, or closed and canceled by a risk node</p><div class="scroll"><table class="list"><thead><tr><th>Time</th><th>Node</th><th>Order</th><th>Symbol</th><th>Side</th><th class="n">Qty</th><th>Outcome</th><th>Reason</th></tr></thead><tbody>"#
         for order in refusals.prefix(tradeRows) {
             html +=
-                "<tr><td>\(Timestamp.format(order.time))</td><td>\(HTML.escape(order.node))</td><td>\(order.orderID)</td><td>\(HTML.escape(order.symbol))</td>"
+                "<tr><td>\(Timestamp.format(order.time))</td><td>\(HTML.escape(order.node))</td><td>\(order.idText)</td><td>\(HTML.escape(order.symbol))</td>"
             html += "<td>\(order.side == 1 ? "buy" : "sell")</td><td class=\"n\">\(NumberFormat.quantity(order.quantity))</td>"
             html += "<td class=\"down\">\(HTML.escape(order.outcome))</td><td>\(HTML.escape(order.reason))</td></tr>"
         }

@@ -116,6 +116,14 @@ public struct RunResult: Sendable, Codable {
         /// limit), or a risk node acted on it: closed a position with it or canceled it.
         public var isRefusal: Bool { kind == .update && (status == 6 || status == 8 || reporter != nil) }
 
+        /// The order's id as people read it: the node's own, or "h3" for the third the host
+        /// assigned for the node (orders sent with id 0, closes a risk node made for it).
+        public var idText: String { orderID & (1 << 63) != 0 ? "h\(orderID & ~(1 << 63))" : "\(orderID)" }
+
+        /// Whether a risk node acted on the order (closed a position with it, canceled it)
+        /// rather than refusing it.
+        public var isRiskAction: Bool { reporter != nil && status != 8 }
+
         /// The status in words, saying what a risk node did: "closed by drawdown", "denied by sizing".
         public var outcome: String {
             let name = status == 1 && reporter != nil ? "closed" : statusName
