@@ -46,7 +46,7 @@ struct DrawdownStop: Node {
         stopped = reason
         context.log(.warning, "\(reason); \(flatten ? "flattening, and " : "")no new entries for the rest of the run")
         guard flatten else { return }
-        for order in book.resting.sorted(by: { ($0.origin, $0.orderID) < ($1.origin, $1.orderID) }) {
+        for order in book.resting.keys.sorted(by: { ($0.origin, $0.orderID) < ($1.origin, $1.orderID) }) {
             verdicts.cancel(origin: order.origin, orderID: order.orderID, reason: reason)
         }
         for key in book.held.keys.sorted(by: { ($0.origin, $0.instrument) < ($1.origin, $1.instrument) }) {

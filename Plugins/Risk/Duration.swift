@@ -11,7 +11,8 @@ enum DurationText {
         case "d": seconds = number * 86_400
         default: return nil
         }
-        return Int64(seconds * 1e9)
+        // Up to about 290 years, what nanoseconds in an Int64 can hold.
+        return seconds < 9e9 ? Int64(seconds * 1e9) : nil
     }
 
     /// 90,000 s → "1d 1h", for messages.

@@ -85,6 +85,10 @@ struct Exposure: Node {
             verdicts.approve(order)
             return
         }
+        guard order.quantity.isFinite, order.quantity > 0 else {
+            verdicts.deny(order, reason: "exposure: an order needs a positive size, not \(order.quantity)")
+            return
+        }
         guard barTimes[order.header.instrument] == context.now else {
             waitingForBar.append(order)
             return
@@ -105,24 +109,26 @@ struct Exposure: Node {
         }
         let units = self.units(of: order, at: price)
         let side = Double(order.side)
-        if let reason = correlationDenial(instrument: instrument, side: side, symbol: symbol) {
+        // Unwinding what is held never doubles a bet, whatever moves with it.
+        let reduces = side * heldUnits(instrument) < 0 && units <= abs(heldUnits(instrument)) + 1e-9
+        if !reduces, let reason = correlationDenial(instrument: instrument, side: side, symbol: symbol) {
             verdicts.deny(order, reason: reason)
             return
         }
         let (scale, binding) = room(instrument: instrument, adding: side * units * price)
         guard scale < 1 else {
-            approve(order, units: units)
+            approve(order, units: nil, price: price)
             return
         }
         let lot = context.instrument(instrument)?.lot_size ?? 0
         var fitted = units * scale
         if lot > 0 { fitted = (fitted / lot + 1e-9).rounded(.down) * lot }
         guard fitted > 0 else {
-            verdicts.deny(order, reason: "exposure: \(binding) is at its cap; no room for \(symbol)")
+            verdicts.deny(order, reason: "exposure: no room for \(symbol) under the \(binding) cap")
             return
         }
         context.log(.info, "cuts an order for \(symbol) from \(NumberText.units(units)) to \(NumberText.units(fitted)) units: \(binding) cap")
-        approve(order, units: fitted)
+        approve(order, units: fitted, price: price)
     }
 
     mutating func onFill(_ fill: Fill) {
@@ -138,17 +144,24 @@ struct Exposure: Node {
         switch update.status {
         case TRELLIS_ORDER_FILLED, TRELLIS_ORDER_CANCELED, TRELLIS_ORDER_REJECTED, TRELLIS_ORDER_EXPIRED, TRELLIS_ORDER_DENIED:
             pending[PathBook.OrderKey(origin: update.origin, orderID: update.order_id)] = nil
+            waitingForBar.removeAll { $0.origin == update.origin && $0.order_id == update.order_id }
         default: break
         }
     }
 
-    private mutating func approve(_ order: Order, units: Double) {
+    /// Approves the order as it is (`units` nil: its size mode stays, for the venue to size from
+    /// free equity) or cut to `units`; what the host takes counts as pending until it is done.
+    private mutating func approve(_ order: Order, units cut: Double?, price: Double) {
+        var status = TRELLIS_OK
+        if let cut { status = verdicts.approve(order, quantity: cut, sizeMode: TRELLIS_SIZE_UNITS) } else { status = verdicts.approve(order) }
+        guard status == TRELLIS_OK else { return }
+        let units = cut ?? self.units(of: order, at: price)
         pending[PathBook.OrderKey(origin: order.origin, orderID: order.order_id)] = (order.header.instrument, Double(order.side) * units)
-        if units == order.quantity && order.size_mode == TRELLIS_SIZE_UNITS {
-            verdicts.approve(order)
-        } else {
-            verdicts.approve(order, quantity: units, sizeMode: TRELLIS_SIZE_UNITS)
-        }
+    }
+
+    /// Units held in `instrument` on every path this node guards.
+    private func heldUnits(_ instrument: UInt32) -> Double {
+        book.held.reduce(0) { $0 + ($1.key.instrument == instrument ? $1.value.quantity : 0) }
     }
 
     /// The order's size in units at `price`, whatever its size mode.
@@ -178,16 +191,16 @@ struct Exposure: Node {
             if share < scale { (scale, binding) = (max(0, share), name) }
         }
         if let maxInstrument {
-            limit((maxInstrument * equity - direction * current) / size, "\(symbol(instrument)) exposure (\(maxInstrument)× equity)")
+            limit((maxInstrument * equity - direction * current) / size, "per-instrument (\(NumberText.short(maxInstrument))× equity)")
         }
         if let maxNet {
-            limit((maxNet * equity - direction * values.values.reduce(0, +)) / size, "net exposure (\(maxNet)× equity)")
+            limit((maxNet * equity - direction * values.values.reduce(0, +)) / size, "net (\(NumberText.short(maxNet))× equity)")
         }
         if let maxGross {
             let gross = values.values.reduce(0) { $0 + abs($1) }
-            // Against the position, the first |current| only reduces it.
-            let reducing = direction * current < 0 ? abs(current) : 0
-            limit((maxGross * equity - gross + 2 * reducing) / size, "gross exposure (\(maxGross)× equity)")
+            // Against the position, the first |current| only reduces gross: that part always fits.
+            let reducing = direction * current < 0 ? min(abs(current), size) : 0
+            limit(max(reducing / size, (maxGross * equity - gross + 2 * reducing) / size), "gross (\(NumberText.short(maxGross))× equity)")
         }
         return (scale, binding)
     }
@@ -206,10 +219,7 @@ struct Exposure: Node {
             }
             let way = quantity > 0 ? 1.0 : -1.0
             guard rho * side * way > maxCorrelation else { continue }
-            let held = way > 0 ? "long" : "short"
-            return String(
-                format: "exposure: %@ and %@ move together (ρ %.2f over %d bars); %@ is held %@", symbol, self.symbol(other), rho, count, self.symbol(other),
-                held)
+            return String(format: "exposure: %@ moves with %@ held %@ (ρ %.2f, %d bars)", symbol, self.symbol(other), way > 0 ? "long" : "short", rho, count)
         }
         return nil
     }
@@ -278,6 +288,14 @@ private enum NumberText {
     /// A quantity with up to 4 decimals and no trailing zeros: 49.8891, 27.
     static func units(_ value: Double) -> String {
         var text = String(format: "%.4f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
+    /// A multiple of equity as a cap reads: 0.5, 0.33, 2.
+    static func short(_ value: Double) -> String {
+        var text = String(format: "%.2f", value)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text

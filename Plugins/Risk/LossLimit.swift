@@ -80,7 +80,7 @@ struct LossLimit: Node {
             verdicts.approve(order)
             return
         }
-        verdicts.deny(order, reason: "\(reason); entries resume \(DurationText.utc((day + 1) * Self.dayLength + dayOffset))")
+        verdicts.deny(order, reason: "\(reason); entries resume after \(DurationText.utc((day + 1) * Self.dayLength + dayOffset))")
     }
 
     /// Why the day's loss stops entries, or nil while it is within the limits. Runs after every

@@ -1,7 +1,9 @@
 import TrellisSDK
 
 /// Closes a position, on behalf of the node that holds it, once it has been open (pointing the
-/// same way) for `max_holding`; checked after each timestamp of the market.
+/// same way) for `max_holding`; checked after each timestamp of the market. The holder's orders
+/// resting in that instrument are canceled first, so a take-profit cannot fill after the close
+/// and open the other way.
 struct MaxHolding: Node {
     static let descriptor = NodeDescriptor(
         type: "max-holding", kind: .risk, version: "1.0.0",
@@ -40,10 +42,15 @@ struct MaxHolding: Node {
             let reason = "max holding: open \(DurationText.text(now - held.since)), limit \(DurationText.text(maxHolding))"
             let symbol = context.instrument(key.instrument)?.symbol.text ?? "instrument \(key.instrument)"
             context.log(.info, "closes a \(symbol) position: \(reason)")
+            for (order, instrument) in book.resting.sorted(by: { ($0.key.origin, $0.key.orderID) < ($1.key.origin, $1.key.orderID) })
+            where order.origin == key.origin && instrument == key.instrument {
+                verdicts.cancel(origin: order.origin, orderID: order.orderID, reason: reason)
+            }
             verdicts.closePosition(origin: key.origin, instrument: key.instrument, reason: reason)
         }
     }
 
     mutating func onOrder(_ order: Order) { verdicts.approve(order) }
     mutating func onFill(_ fill: Fill) { book.apply(fill) }
+    mutating func onOrderUpdate(_ update: OrderUpdate) { book.apply(update) }
 }

@@ -22,8 +22,8 @@ struct PathBook {
     }
 
     private(set) var held: [Key: Held] = [:]
-    /// Orders accepted by the venue and neither filled nor ended yet.
-    private(set) var resting: Set<OrderKey> = []
+    /// Orders accepted by the venue and neither filled nor ended yet, with their instruments.
+    private(set) var resting: [OrderKey: UInt32] = [:]
 
     mutating func apply(_ fill: Fill) {
         let key = Key(origin: fill.origin, instrument: fill.header.instrument)
@@ -42,8 +42,8 @@ struct PathBook {
     mutating func apply(_ update: OrderUpdate) {
         let key = OrderKey(origin: update.origin, orderID: update.order_id)
         switch update.status {
-        case TRELLIS_ORDER_ACCEPTED, TRELLIS_ORDER_PARTIALLY_FILLED: resting.insert(key)
-        case TRELLIS_ORDER_FILLED, TRELLIS_ORDER_CANCELED, TRELLIS_ORDER_REJECTED, TRELLIS_ORDER_EXPIRED, TRELLIS_ORDER_DENIED: resting.remove(key)
+        case TRELLIS_ORDER_ACCEPTED, TRELLIS_ORDER_PARTIALLY_FILLED: resting[key] = update.header.instrument
+        case TRELLIS_ORDER_FILLED, TRELLIS_ORDER_CANCELED, TRELLIS_ORDER_REJECTED, TRELLIS_ORDER_EXPIRED, TRELLIS_ORDER_DENIED: resting[key] = nil
         default: break
         }
     }

@@ -19,6 +19,6 @@ import Testing
         let page = try String(contentsOfFile: root + "/report.html", encoding: .utf8)
         #expect(page.contains("circuit breaker: 3 losing trades in a row"), "the page lists every denial")
         #expect(page.contains("Kelly sizing: no edge (p 0."), "after 20 mostly losing trades Kelly finds no edge")
-        #expect(page.contains("denied by loss") && page.contains("daily loss 21.55 (0.22%) reached the limit 0.20%; entries resume 04-25 00:00 UTC"))
+        #expect(page.contains("denied by loss") && page.contains("daily loss 21.55 (0.22%) reached the limit 0.20%; entries resume after 04-25 00:00 UTC"))
     }
 }

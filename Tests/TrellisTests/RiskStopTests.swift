@@ -54,7 +54,8 @@ import TrellisHost
         #expect(denied(result) == [3, 4, 5], "the close passes; entries at 04:00, 06:00 and the bar ending 24:00 are refused, 01:00 next day passes")
         let denial = try #require(result.orders.first { $0.status == TRELLIS_ORDER_DENIED })
         #expect(
-            denial.reason == "daily loss 150.00 (1.50%) reached the limit 1.00%; entries resume 01-02 00:00 UTC" && denial.reporter == "r", "\(denial.reason)")
+            denial.reason == "daily loss 150.00 (1.50%) reached the limit 1.00%; entries resume after 01-02 00:00 UTC" && denial.reporter == "r",
+            "\(denial.reason)")
         #expect(result.orders.contains { $0.orderID == 6 && $0.kind == .fill })
 
         let currency = try run(lossBars, hourly: true, script: lossScript, risk: "loss-limit, params: { max_loss: 100 }")
@@ -68,7 +69,7 @@ import TrellisHost
         // the bar ending 07:00 starts a new day and passes.
         let result = try run(lossBars, hourly: true, script: lossScript, risk: #"loss-limit, params: { max_loss_percent: 1, day_starts_at: "06:00" }"#)
         #expect(denied(result) == [3], "\(denied(result))")
-        #expect(result.orders.first { $0.status == TRELLIS_ORDER_DENIED }?.reason.hasSuffix("entries resume 01-01 06:00 UTC") == true)
+        #expect(result.orders.first { $0.status == TRELLIS_ORDER_DENIED }?.reason.hasSuffix("entries resume after 01-01 06:00 UTC") == true)
     }
 
     // MARK: - Drawdown stop
@@ -160,7 +161,7 @@ import TrellisHost
             script: #"[{"bar": 0, "quantity": 800}, {"bar": 2, "quantity": 100}]"#, risk: "{ max_instrument: 0.5 }")
         #expect(filled(one, 1) == 500, "800 × 100 is 0.8 of 100,000; cut to 0.5")
         let denial = try #require(one.orders.first { $0.status == TRELLIS_ORDER_DENIED })
-        #expect(denial.orderID == 2 && denial.reason == "exposure: A exposure (0.5× equity) is at its cap; no room for A", "\(denial.reason)")
+        #expect(denial.orderID == 2 && denial.reason == "exposure: no room for A under the per-instrument (0.5× equity) cap", "\(denial.reason)")
 
         // Long 400 A, then short 800 B: gross would be 1.2× equity, cut to 0.9× (500). On day 3
         // (both at 98.98, equity 100,000 at day 2's close) the room left, 918, takes 9 more units
@@ -184,10 +185,17 @@ import TrellisHost
         let script = #"[{"bar": 0, "quantity": 100}, {"bar": 23, "quantity": 100}, {"bar": 25, "side": "sell", "quantity": 100}]"#
         let together = try runPair(script: script, risk: "{ max_correlation: 0.8, correlation_window: 10 }")
         let denial = try #require(together.orders.first { $0.status == TRELLIS_ORDER_DENIED })
-        #expect(denial.orderID == 2 && denial.reason == "exposure: B and A move together (ρ 1.00 over 10 bars); A is held long", "\(denial.reason)")
+        #expect(denial.orderID == 2 && denial.reason == "exposure: B moves with A held long (ρ 1.00, 10 bars)", "\(denial.reason)")
         #expect(filled(together, 3) == 100)
         let apart = try runPair(script: script, risk: "{ max_correlation: 0.8, correlation_window: 10 }", opposite: true)
         #expect(!apart.orders.contains { $0.status == TRELLIS_ORDER_DENIED }, "\(apart.orders.filter { $0.status == TRELLIS_ORDER_DENIED }.map(\.reason))")
+
+        // Long B, then short A (a hedge: it passes); selling B later only unwinds it, so it passes
+        // although A is held short and B moves with A.
+        let unwind = try runPair(
+            script: #"[{"bar": 1, "quantity": 100}, {"bar": 22, "side": "sell", "quantity": 100}, {"bar": 25, "side": "sell", "quantity": 100}]"#,
+            risk: "{ max_correlation: 0.8, correlation_window: 10 }")
+        #expect(filled(unwind, 2) == 100 && filled(unwind, 3) == 100, "\(unwind.orders.map { "\($0.orderID) \($0.statusName) \($0.reason)" })")
     }
 
     @Test func riskNodesSayWhatIsMissing() throws {
