@@ -7,7 +7,7 @@ enum FFIBenchmark {
     typealias Scaled = @convention(c) (Float, Float) -> Float
     typealias ZScore = @convention(c) (UnsafePointer<Double>, Int32, UnsafeMutablePointer<Double>) -> Int32
 
-    static func run(calls: Int) throws {
+    static func run(calls: Int) throws -> [Figure] {
         let library = try buildStatsLibrary()
         defer { try? FileManager.default.removeItem(atPath: library) }
         print("ffi: \(calls) calls per measurement, best of 5; library \(library)")
@@ -29,7 +29,7 @@ enum FFIBenchmark {
                 }
             }
         }
-        report("scaled(float, float)", typed: typedScaled, ffi: ffiScaled, calls: calls)
+        var figures = report("scaled(float, float)", typed: typedScaled, ffi: ffiScaled, calls: calls)
 
         let zscoreAddress = try FFILibrary.function("zscore", in: library)
         let zscore = unsafeBitCast(zscoreAddress, to: ZScore.self)
@@ -56,8 +56,9 @@ enum FFIBenchmark {
                 }
             }
         }
-        report("zscore(double[20], ...)", typed: typedZ, ffi: ffiZ, calls: calls)
+        figures += report("zscore(double[20], ...)", typed: typedZ, ffi: ffiZ, calls: calls)
         if sink == 0 || total == 0 { print("(results unused)") }
+        return figures
     }
 
     /// The fastest of five runs of `body`, in seconds.
@@ -69,10 +70,11 @@ enum FFIBenchmark {
         }.min()!
     }
 
-    static func report(_ name: String, typed: Double, ffi: Double, calls: Int) {
+    static func report(_ name: String, typed: Double, ffi: Double, calls: Int) -> [Figure] {
         let typedNs = typed / Double(calls) * 1e9, ffiNs = ffi / Double(calls) * 1e9
         let figures = String(format: "%7.2f ns   %8.2f ns   %4.1fx   %+6.2f ns", typedNs, ffiNs, ffiNs / typedNs, ffiNs - typedNs)
         print(name.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + figures)
+        return [Figure("ffi", name + ": typed call", typedNs, "ns"), Figure("ffi", name + ": libffi call", ffiNs, "ns")]
     }
 
     enum Argument {

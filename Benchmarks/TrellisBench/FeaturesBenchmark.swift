@@ -14,7 +14,7 @@ enum FeaturesBenchmark {
          { indicator: log_return }, { indicator: time_of_day }, { indicator: day_of_week }]
         """
 
-    static func run(bars: Int) throws {
+    static func run(bars: Int) throws -> [Figure] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -34,13 +34,16 @@ enum FeaturesBenchmark {
             ),
         ]
         var baseline: Double?
+        var figures: [Figure] = []
         for (name, node) in cases {
             let graph = "trellis: 1\nfeeds: { bars: { source: csv, path: bars.csv, time_format: unix_s } }\nnodes:\n  f: \(node)\n"
             let seconds = try (0..<3).map { _ in try timeRun(graph, in: directory) }.min()!
             let perBar = seconds / Double(bars) * 1e9
             baseline = baseline ?? perBar
             print(name.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: " %7.0f ns   %5.1fx", perBar, perBar / baseline!))
+            figures.append(Figure("features", name, perBar, "ns/bar"))
         }
+        return figures
     }
 
     /// Prepares the graph (reading the data, not timed) and times its run.

@@ -3,22 +3,45 @@ import Foundation
 /// Benchmarks that time the product against a baseline measured in the same run, so the ratios
 /// hold on any machine. Run them on a release build:
 ///
-///     swift run -c release trellis-bench [ffi] [features] [--calls N] [--bars N]
+///     swift run -c release trellis-bench [names…] [--calls N] [--bars N] [--json FILE]
+///     swift run -c release trellis-bench tile N FILE    (N tiled GOOG minute bars, as CSV)
 let arguments = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String, _ fallback: Int) -> Int { arguments.firstIndex(of: name).flatMap { Int(arguments[safe: $0 + 1] ?? "") } ?? fallback }
+func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { arguments[safe: $0 + 1] } }
+func option(_ name: String, _ fallback: Int) -> Int { option(name).flatMap { Int($0) } ?? fallback }
 let calls = option("--calls", 10_000_000), bars = option("--bars", 1_000_000)
-let chosen = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
-let benchmarks: [String: () throws -> Void] = ["ffi": { try FFIBenchmark.run(calls: calls) }, "features": { try FeaturesBenchmark.run(bars: bars) }]
+let benchmarks: [String: () throws -> [Figure]] = [
+    "ffi": { try FFIBenchmark.run(calls: calls) }, "features": { try FeaturesBenchmark.run(bars: bars) },
+    "sma": { try SMABenchmark.run(bars: bars) },
+]
 
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("trellis-bench: \(message)\n".utf8))
+    exit(status)
+}
+
+if arguments.first == "tile" {
+    guard arguments.count == 3, let count = Int(arguments[1]), count > 0 else { fail("usage: trellis-bench tile BARS FILE", status: 2) }
+    do { try TiledBars.write(count, to: arguments[2]) } catch { fail("\(error)", status: 1) }
+    exit(0)
+}
+var chosen: [String] = []
+var index = 0
+while index < arguments.count {
+    if arguments[index].hasPrefix("--") { index += 2 } else { chosen.append(arguments[index]); index += 1 }
+}
 if let unknown = chosen.first(where: { benchmarks[$0] == nil }) {
-    FileHandle.standardError.write(Data("trellis-bench: no benchmark '\(unknown)'; there is: \(benchmarks.keys.sorted().joined(separator: ", "))\n".utf8))
-    exit(2)
+    fail("no benchmark '\(unknown)'; there is: \(benchmarks.keys.sorted().joined(separator: ", "))", status: 2)
 }
 do {
-    for name in chosen.isEmpty ? benchmarks.keys.sorted() : chosen { try benchmarks[name]!() }
+    var figures: [Figure] = []
+    for name in chosen.isEmpty ? benchmarks.keys.sorted() : chosen { figures += try benchmarks[name]!() }
+    if let path = option("--json") {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(figures).write(to: URL(fileURLWithPath: path))
+    }
 } catch {
-    FileHandle.standardError.write(Data("trellis-bench: \(error)\n".utf8))
-    exit(1)
+    fail("\(error)", status: 1)
 }
 
 extension Array {

@@ -60,6 +60,8 @@ import Testing
         #expect(short.allocations > 0, "the counter sees the node's set-up allocations")
         // Under a loaded machine the counter has once seen one allocation more on the long run
         // (a runtime cache filled late); an allocation per bar would show as 2,000 more.
-        #expect(long.allocations - short.allocations <= 2, "allocations: \(short.allocations) for \(short.events) events, \(long.allocations) for \(long.events)")
+        #expect(
+            long.allocations - short.allocations <= 2,
+            "allocations: \(short.allocations) for \(short.events) events, \(long.allocations) for \(long.events)")
     }
 }
