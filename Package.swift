@@ -58,7 +58,8 @@ let package = Package(
         ),
 
         // Benchmarks against baselines timed in the same run (docs/performance.md).
-        .executableTarget(name: "TrellisBench", dependencies: ["TrellisHost"], path: "Benchmarks/TrellisBench"),
+        .executableTarget(name: "TrellisBench", dependencies: ["TrellisHost", "CBenchSupport"], path: "Benchmarks/TrellisBench"),
+        .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
 
         // Plugins.
         .target(name: "SMACross", dependencies: ["TrellisSDK"], path: "Plugins/SMACross"),
@@ -84,4 +85,11 @@ for target in package.targets where !["CTrellis", "CFFI"].contains(target.name) 
             .enableUpcomingFeature("ExistentialAny"),
             .enableUpcomingFeature("MemberImportVisibility"),
         ]
+}
+
+// The event path of the host and the SDK runs without dynamic exclusivity checks: they cost
+// about a tenth of a backtest's time (docs/performance.md), and the code that owns the engine's
+// state is single-threaded and never re-enters an access. Debug builds keep the checks.
+for target in package.targets where ["TrellisHost", "TrellisSDK"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 }

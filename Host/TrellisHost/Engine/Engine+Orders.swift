@@ -155,41 +155,34 @@ extension Engine {
     /// An order update or fill: it goes to the order's origin and every risk node on its path; a
     /// denial goes to the origin and the risk nodes before the one that denied it.
     func routeOutcome(_ event: UnsafeMutablePointer<trellis_event_header>) {
+        let raw = UnsafeRawPointer(event)
         let isUpdate = event.pointee.type == UInt16(TRELLIS_EVENT_ORDER_UPDATE)
-        let raw = UnsafeMutableRawPointer(event)
-        let origin = isUpdate ? raw.load(as: trellis_order_update.self).origin : raw.load(as: trellis_fill.self).origin
-        let orderID = isUpdate ? raw.load(as: trellis_order_update.self).order_id : raw.load(as: trellis_fill.self).order_id
-        let key = OrderKey(origin: origin, orderID: orderID)
-        var path = orders[key]?.path ?? []
-        if case .denied(let reporter)? = orders[key]?.stage { path = Array(path.prefix { $0 != reporter }) }
+        let key: OrderKey
+        if isUpdate {
+            key = OrderKey(
+                origin: raw.load(fromByteOffset: Self.updateOrigin, as: UInt32.self), orderID: raw.load(fromByteOffset: Self.updateOrderID, as: UInt64.self))
+        } else {
+            key = OrderKey(
+                origin: raw.load(fromByteOffset: Self.fillOrigin, as: UInt32.self), orderID: raw.load(fromByteOffset: Self.fillOrderID, as: UInt64.self))
+        }
         fingerprint.add(UnsafePointer(event))
-        if keepsOrderLog { logOrderEvent(UnsafePointer(event)) }
-        if isUpdate, isTerminal(raw.load(as: trellis_order_update.self).status) { orders[key] = nil }
-        if let target = slot(ofID: origin) { call(target, UnsafePointer(event)) }
+        if keepsOrderLog { orderLog.add(UnsafePointer(event)) }
+        var path: [Int] = []
+        if let index = orders.index(forKey: key) {
+            let record = orders.values[index]
+            path = record.path
+            if case .denied(let reporter) = record.stage { path = Array(path.prefix { $0 != reporter }) }
+            if isUpdate, isTerminal(raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)) { orders.remove(at: index) }
+        }
+        if let target = slot(ofID: key.origin) { call(target, UnsafePointer(event)) }
         for riskSlot in path { call(riskSlot, UnsafePointer(event)) }
     }
 
-    /// Appends an order update or fill to the order log.
-    private func logOrderEvent(_ event: UnsafePointer<trellis_event_header>) {
-        let raw = UnsafeRawPointer(event)
-        let symbol = instruments.symbol(event.pointee.instrument)
-        if event.pointee.type == UInt16(TRELLIS_EVENT_FILL) {
-            let fill = raw.load(as: trellis_fill.self)
-            orderLog.append(
-                RunResult.OrderEvent(
-                    time: event.pointee.ts_ns, kind: .fill, node: names[Int(fill.origin)], orderID: fill.order_id, symbol: symbol, side: fill.side,
-                    status: TRELLIS_ORDER_FILLED, quantity: fill.quantity, price: fill.price, commission: fill.commission, reasonCode: 0, reason: "",
-                    reporter: nil))
-        } else {
-            let update = raw.load(as: trellis_order_update.self)
-            orderLog.append(
-                RunResult.OrderEvent(
-                    time: event.pointee.ts_ns, kind: .update, node: names[Int(update.origin)], orderID: update.order_id, symbol: symbol,
-                    side: update.side, status: update.status, quantity: update.quantity, price: update.average_price, commission: 0,
-                    reasonCode: update.reason_code, reason: update.reason_code == TRELLIS_REASON_NONE ? "" : readFixed(update.reason),
-                    reporter: update.reporter == 0 ? nil : names[Int(update.reporter)]))
-        }
-    }
+    private static let updateOrigin = MemoryLayout<trellis_order_update>.offset(of: \.origin)!
+    private static let updateOrderID = MemoryLayout<trellis_order_update>.offset(of: \.order_id)!
+    private static let updateStatus = MemoryLayout<trellis_order_update>.offset(of: \.status)!
+    private static let fillOrigin = MemoryLayout<trellis_fill>.offset(of: \.origin)!
+    private static let fillOrderID = MemoryLayout<trellis_fill>.offset(of: \.order_id)!
 
     /// Sends an order intent to the observers among the consumers of `source`.
     private func deliverToObservers(_ event: UnsafePointer<trellis_event_header>, from source: Int) {

@@ -29,7 +29,7 @@ final class Engine {
     var orders: [OrderKey: OrderRecord] = [:]
     var fingerprint = Fingerprint()
     /// Every order update and fill, for the journal (when `keepsOrderLog`).
-    var orderLog: [RunResult.OrderEvent] = []
+    var orderLog = OrderLog()
     /// The host's hard limits and whether they halted it.
     var limits: HardLimits
     /// Files whose appearance halts the host (`trellis kill`), checked every 100 ms of wall time.

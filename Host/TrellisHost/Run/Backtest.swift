@@ -212,7 +212,8 @@ public final class Backtest {
                 commissions: (0...instruments.count).reduce(0) { $0 + venue.account[$1].commission }),
             prices: tape.priceSeries(instruments: instruments), nodes: nodeReports(),
             plugins: graph.usedPlugins.map { RunResult.PluginReport(id: $0.id, version: $0.version, path: $0.path, sha256: $0.sha256) },
-            feeds: feeds, orders: engine.orderLog, labels: engine.labelLog, warnings: warnings, loopSeconds: loopSeconds)
+            feeds: feeds, orders: engine.orderLog.events(names: engine.names, instruments: instruments), labels: engine.labelLog, warnings: warnings,
+            loopSeconds: loopSeconds)
     }
 
     /// When the market event in slot `index` began: a bar's open, or the event's time.

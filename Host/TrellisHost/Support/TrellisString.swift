@@ -26,9 +26,8 @@ func writeFixed<T>(_ text: String, into field: inout T) {
         buffer.initializeMemory(as: UInt8.self, repeating: 0)
         var length = 0
         for scalar in text.unicodeScalars {
-            let bytes = Array(String(scalar).utf8)
-            guard length + bytes.count <= buffer.count - 1 else { break }
-            for byte in bytes {
+            guard length + UTF8.width(scalar) <= buffer.count - 1 else { break }
+            UTF8.encode(scalar) { byte in
                 buffer[length] = byte
                 length += 1
             }

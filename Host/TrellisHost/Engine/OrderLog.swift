@@ -1,0 +1,67 @@
+import CTrellis
+
+/// Every order update and fill of a run, kept as plain numbers while the run goes (a reason only
+/// when there is one) and turned into `RunResult.OrderEvent`s, with names and symbols, at the end.
+struct OrderLog {
+    private struct Entry {
+        var time: Int64
+        var orderID: UInt64
+        var quantity: Double
+        var price: Double
+        var commission: Double
+        var origin: UInt32
+        var instrument: UInt32
+        var reporter: UInt32
+        var side: Int32
+        var status: Int32
+        var reasonCode: Int32
+        var isFill: Bool
+    }
+
+    /// Entries in chunks of a fixed size: a growing log is never copied.
+    private var chunks: [[Entry]] = []
+    private var count = 0
+    private static let chunkSize = 8192
+    /// Reasons by entry index; most updates have none.
+    private var reasons: [Int: String] = [:]
+
+    private mutating func append(_ entry: Entry) {
+        if count % Self.chunkSize == 0 {
+            chunks.append([])
+            chunks[chunks.count - 1].reserveCapacity(Self.chunkSize)
+        }
+        chunks[chunks.count - 1].append(entry)
+        count += 1
+    }
+
+    mutating func add(_ event: UnsafePointer<trellis_event_header>) {
+        let raw = UnsafeRawPointer(event)
+        let (time, instrument) = (event.pointee.ts_ns, event.pointee.instrument)
+        if event.pointee.type == UInt16(TRELLIS_EVENT_FILL) {
+            let fill = raw.load(as: trellis_fill.self)
+            append(
+                Entry(
+                    time: time, orderID: fill.order_id, quantity: fill.quantity, price: fill.price, commission: fill.commission, origin: fill.origin,
+                    instrument: instrument, reporter: 0, side: fill.side, status: TRELLIS_ORDER_FILLED, reasonCode: 0, isFill: true))
+        } else {
+            let update = raw.load(as: trellis_order_update.self)
+            if update.reason_code != TRELLIS_REASON_NONE { reasons[count] = readFixed(update.reason) }
+            append(
+                Entry(
+                    time: time, orderID: update.order_id, quantity: update.quantity, price: update.average_price, commission: 0,
+                    origin: update.origin, instrument: instrument, reporter: update.reporter, side: update.side, status: update.status,
+                    reasonCode: update.reason_code, isFill: false))
+        }
+    }
+
+    /// The log as the run's result reports it; `names` are node names by node id.
+    func events(names: [String], instruments: InstrumentTable) -> [RunResult.OrderEvent] {
+        chunks.joined().enumerated().map { index, entry in
+            RunResult.OrderEvent(
+                time: entry.time, kind: entry.isFill ? .fill : .update, node: names[Int(entry.origin)], orderID: entry.orderID,
+                symbol: instruments.symbol(entry.instrument), side: entry.side, status: entry.status, quantity: entry.quantity, price: entry.price,
+                commission: entry.commission, reasonCode: entry.reasonCode, reason: reasons[index] ?? "",
+                reporter: entry.reporter == 0 ? nil : names[Int(entry.reporter)])
+        }
+    }
+}
