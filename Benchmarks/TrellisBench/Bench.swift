@@ -55,7 +55,8 @@ enum Bench {
     /// The Rust sma-cross plugin, built with cargo (offline, release).
     static func rustSMACross() throws -> String {
         let target = workDirectory + "/cargo-target"
-        try shell(["cargo", "build", "--offline", "--release", "--quiet", "--target-dir", target], in: root.appendingPathComponent("Plugins/sma-cross-rust").path)
+        try shell(
+            ["cargo", "build", "--offline", "--release", "--quiet", "--target-dir", target], in: root.appendingPathComponent("Plugins/sma-cross-rust").path)
         return target + "/release/libsma_cross_rust.so"
     }
 

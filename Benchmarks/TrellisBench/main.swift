@@ -11,7 +11,8 @@ func option(_ name: String, _ fallback: Int) -> Int { option(name).flatMap { Int
 let calls = option("--calls", 10_000_000), bars = option("--bars", 1_000_000)
 let benchmarks: [String: () throws -> [Figure]] = [
     "ffi": { try FFIBenchmark.run(calls: calls) }, "features": { try FeaturesBenchmark.run(bars: bars) },
-    "sma": { try SMABenchmark.run(bars: bars) },
+    "sma": { try SMABenchmark.run(bars: bars) }, "routing": { try RoutingBenchmark.run(bars: bars) }, "csv": { try CSVBenchmark.run(bars: bars) },
+    "memory": { try MemoryBenchmark.run() }, "startup": { try StartupBenchmark.run() },
 ]
 
 func fail(_ message: String, status: Int32) -> Never {
@@ -34,7 +35,9 @@ if let unknown = chosen.first(where: { benchmarks[$0] == nil }) {
 }
 do {
     var figures: [Figure] = []
-    for name in chosen.isEmpty ? benchmarks.keys.sorted() : chosen { figures += try benchmarks[name]!() }
+    // Startup first: it times the first load of each plugin in the process.
+    let order = ["startup", "csv", "routing", "sma", "memory", "features", "ffi"]
+    for name in chosen.isEmpty ? order : chosen { figures += try benchmarks[name]!() }
     if let path = option("--json") {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -199,8 +199,16 @@ import Testing
         #expect(
             features.stdout.contains("features: every indicator (43 values)") && features.stdout.contains("ffi: zscore(close[20]) from C"), "\(features.stdout)"
         )
+        let json = Repository.temporaryDirectory("trellis-bench") + "/figures.json"
+        let small = try Shell.run([Repository.buildDirectory + "/trellis-bench", "csv", "routing", "sma", "--bars", "3000", "--json", json])
+        #expect(small.status == 0, "\(small.stderr)")
+        for line in ["sma-cross in Rust", "regime + sma-cross + 2 risk nodes", "overhead per node", "M rows/s"] {
+            #expect(small.stdout.contains(line), "\(small.stdout)")
+        }
+        let figures = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]]
+        #expect(figures?.contains { $0["name"] as? String == "sma-cross in C" && $0["target"] as? Double == 10 } == true)
         let unknown = try Shell.run([Repository.buildDirectory + "/trellis-bench", "nope"])
-        #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: features, ffi"))
+        #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: csv, features, ffi, memory, routing, sma, startup"))
     }
 }
 

@@ -157,4 +157,48 @@ import TrellisSDK
             }
         }
     }
+
+    /// The benchmark's case against backtesting.py on the benchmark's own data: the first 20,000
+    /// tiled GOOG minute bars (`trellis-bench tile`), SMA(10, 20), 100 shares, reversing, fills at
+    /// the next open. Every fill, netted per bar, equal (fixture from scripts/peers/sma_cross.py).
+    @Test func theBenchmarkCaseMakesBacktestingPysFills() throws {
+        struct Fixture: Decodable {
+            struct Fill: Decodable, Equatable {
+                var time: String
+                var quantity: Double
+                var price: Double
+            }
+            var bars: Int
+            var fills: [Fill]
+        }
+        let path = Repository.path("Tests/Fixtures/parity/backtesting-py/goog_tiled_20000_sma_fills.json")
+        let peer = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let scenario = Scenario()
+        let data = scenario.directory + "/tiled.csv"
+        let tile = try Shell.run([Repository.buildDirectory + "/trellis-bench", "tile", "\(peer.bars)", data])
+        try #require(tile.status == 0, "\(tile.stderr)")
+        let result = try scenario.run(
+            """
+            trellis: 1
+            plugins: { load: [\(Repository.swiftSMACross)] }
+            venue: { cash: 1000000, commission: 0.002 }
+            feeds: { goog: { source: csv, path: \(data), symbol: GOOG, lot_size: 1 } }
+            nodes:
+              trend: { use: sma-cross-swift/sma-cross, inputs: [goog], params: { fast: 10, slow: 20, quantity: 100, sizing: units, short: true } }
+            """, plugins: [])
+        var netted: [(time: Int64, quantity: Double, price: Double)] = []
+        for fill in result.orders where fill.kind == .fill {
+            let signed = Double(fill.side) * fill.quantity
+            if netted.last?.time == fill.time { netted[netted.count - 1].quantity += signed } else { netted.append((fill.time, signed, fill.price)) }
+        }
+        // pandas writes midnight in full; Timestamp.format leaves it out.
+        let ours = netted.filter { abs($0.quantity) > 1e-9 }.map { fill in
+            let time = Timestamp.format(fill.time)
+            return Fixture.Fill(time: time.contains(" ") ? time : time + " 00:00:00", quantity: fill.quantity, price: fill.price)
+        }
+        #expect(ours.count == peer.fills.count)
+        if let first = zip(ours, peer.fills).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+            Issue.record("fill \(first.offset): ours \(first.element.0), backtesting.py \(first.element.1)")
+        }
+    }
 }

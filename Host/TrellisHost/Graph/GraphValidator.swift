@@ -216,9 +216,11 @@ public struct GraphValidator {
     /// A risk node that no orders reach guards nothing, which its operator would not learn
     /// otherwise.
     private mutating func checkOrderPaths(inputs: [[ResolvedGraph.Endpoint]], kinds: [NodeKind?]) {
-        // A node whose inputs are missing or misspelt has been reported already.
+        // A node whose inputs are missing, misspelt or of unknown types has been reported already.
         for (index, node) in spec.nodes.enumerated()
-        where kinds[index] == .risk && !node.inputs.isEmpty && inputs[index].count == node.inputs.count {
+        where kinds[index] == .risk && !node.inputs.isEmpty && inputs[index].count == node.inputs.count
+            && inputs[index].allSatisfy({ if case .node(let other) = $0 { kinds[other] != nil } else { true } })
+        {
             let placers = inputs[index].contains { endpoint in
                 if case .node(let other) = endpoint { return kinds[other]?.placesOrders == true }
                 return false
