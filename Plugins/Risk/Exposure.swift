@@ -286,16 +286,13 @@ struct ReturnHistory {
 /// Numbers in messages.
 private enum NumberText {
     /// A quantity with up to 4 decimals and no trailing zeros: 49.8891, 27.
-    static func units(_ value: Double) -> String {
-        var text = String(format: "%.4f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
-    }
+    static func units(_ value: Double) -> String { trimmed(String(format: "%.4f", value)) }
 
     /// A multiple of equity as a cap reads: 0.5, 0.33, 2.
-    static func short(_ value: Double) -> String {
-        var text = String(format: "%.2f", value)
+    static func short(_ value: Double) -> String { trimmed(String(format: "%.2f", value)) }
+
+    private static func trimmed(_ number: String) -> String {
+        var text = number
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
