@@ -88,7 +88,7 @@ for target in package.targets where !["CTrellis", "CFFI"].contains(target.name) 
 }
 
 // The event path of the host and the SDK runs without dynamic exclusivity checks: they cost
-// about a tenth of a backtest's time (docs/performance.md), and the code that owns the engine's
+// 6% of a backtest's replay (docs/performance.md), and the code that owns the engine's
 // state is single-threaded and never re-enters an access. Debug builds keep the checks.
 for target in package.targets where ["TrellisHost", "TrellisSDK"].contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

@@ -110,7 +110,8 @@ struct Exposure: Node {
         let units = self.units(of: order, at: price)
         let side = Double(order.side)
         // Unwinding what is held never doubles a bet, whatever moves with it.
-        let reduces = side * heldUnits(instrument) < 0 && units <= abs(heldUnits(instrument)) + 1e-9
+        let held = heldUnits(instrument)
+        let reduces = side * held < 0 && units <= abs(held) + 1e-9
         if !reduces, let reason = correlationDenial(instrument: instrument, side: side, symbol: symbol) {
             verdicts.deny(order, reason: reason)
             return

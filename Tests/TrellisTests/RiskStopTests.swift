@@ -106,6 +106,16 @@ import TrellisHost
 
     // MARK: - Maximum holding time
 
+    @Test func closingAHeldPositionCancelsItsRestingOrdersFirst() throws {
+        // Long 10 from day 2 with a take-profit resting at 200; when the position has been held
+        // 3 days the node cancels the take-profit, then closes: nothing is left to open a short.
+        let script = #"[{"bar": 0, "quantity": 10}, {"bar": 1, "side": "sell", "type": "limit", "limit": 200, "quantity": 10}]"#
+        let result = try run(flat([100, 101, 102, 103, 104, 105, 106]), script: script, risk: "max-holding, params: { max_holding: 3d }")
+        let canceled = try #require(result.orders.first { $0.orderID == 2 && $0.status == TRELLIS_ORDER_CANCELED })
+        #expect(canceled.reporter == "r" && canceled.reason == "max holding: open 3d, limit 3d", "\(canceled)")
+        #expect(result.positions.allSatisfy { $0.quantity == 0 }, "\(result.positions)")
+    }
+
     @Test func aPositionHeldTooLongIsClosedOnItsNodesBehalf() throws {
         // Bought on day 1's close, filled at day 2's open; after 3 days (the close of day 4) the
         // node closes it, filled at day 5's open. The second trade lasts one day and is left alone.
