@@ -94,7 +94,52 @@ import ZIPFoundation
         #expect(parse("2023-02-29") == nil)
         #expect(parse("2024-01-01 24:00") == nil)
         #expect(parse("2024-01-01x") == nil)
+        // Rows of one day reuse the day's number; what follows the date is still checked.
+        var memo = Timestamp.DayMemo()
+        func parse(_ text: String, _ memo: inout Timestamp.DayMemo) -> Int64? {
+            Array(text.utf8).withUnsafeBufferPointer { Timestamp.parse($0, memo: &memo) }
+        }
+        #expect(parse("2017-04-19 09:00:00", &memo) == Int64(1_492_592_400) * 1_000_000_000)
+        #expect(parse("2017-04-19 10:30:15", &memo) == Int64(1_492_597_815) * 1_000_000_000)
+        #expect(parse("2017-04-19 25:00:00", &memo) == nil)
+        #expect(parse("2017-04-19x", &memo) == nil)
+        #expect(parse("2017-04-20", &memo) == Int64(1_492_646_400) * 1_000_000_000)
         #expect(Timestamp.format(1_492_592_400 * 1_000_000_000) == "2017-04-19 09:00:00")
+    }
+
+    /// The reader's own number parser against strtod (which Swift's `Double(String)` also matches),
+    /// on 4,000 seeded numbers of every shape: short, long, padded, exponents, signs, beyond 2^53.
+    @Test func numbersReadAsStrtodReadsThem() throws {
+        var generator = SeededRandom(seed: 7)
+        func digits(_ count: Int) -> String { String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) }) }
+        var texts = ["0", "0.0", "00012.5000", ".5", "5.", "9007199254740993", "9007199254740992.5", "1e3", "2.5E-3", "+7.25", "1.7976931348623157e308"]
+        texts += ["0.1", "0.30000000000000004", "123456789012345678901234", "0.0000000000000000000000123", "4.9e-324", "535.5999755859375"]
+        for _ in 0..<4000 {
+            let whole = digits(Int.random(in: 1...12, using: &generator))
+            let fraction = digits(Int.random(in: 0...14, using: &generator))
+            texts.append(fraction.isEmpty ? whole : "\(whole).\(fraction)")
+        }
+        let rows = texts.enumerated().map { index, text in "\(Timestamp.format(Int64(index + 1) * 86_400_000_000_000)),\(text),\(text),\(text),\(text)" }
+        let tape = try read(",Open,High,Low,Close\n" + rows.joined(separator: "\n") + "\n").get()
+        #expect(tape.count == texts.count)
+        for (index, text) in texts.enumerated() {
+            let expected = try #require(Double(text))
+            #expect(tape.bar(index)?.close.bitPattern == expected.bitPattern, "\(text)")
+        }
+    }
+
+    /// Bars are stamped while they are read with the first gap as their period; data whose first
+    /// gap is not its smallest is stamped again at the end.
+    @Test func thePeriodIsTheSmallestGapEvenWhenTheFirstIsLarger() throws {
+        let tape = try read(",Open,High,Low,Close\n2024-01-01,1,1,1,1\n2024-01-03,1,1,1,1\n2024-01-04,1,1,1,1\n2024-01-05,1,1,1,1\n").get()
+        let bars = (0..<tape.count).compactMap { tape.bar($0) }
+        #expect(bars.map { Timestamp.format($0.header.ts_ns) } == ["2024-01-02", "2024-01-04", "2024-01-05", "2024-01-06"])
+        #expect(bars.allSatisfy { $0.period_ns == 86_400_000_000_000 })
+        let regular = try read(",Open,High,Low,Close\n2024-01-01 10:00:00,1,1,1,1\n2024-01-01 11:00:00,1,1,1,1\n2024-01-02 09:00:00,1,1,1,1\n").get()
+        #expect(
+            (0..<3).compactMap { regular.bar($0) }.map { Timestamp.format($0.header.ts_ns) } == [
+                "2024-01-01 11:00:00", "2024-01-01 12:00:00", "2024-01-02 10:00:00",
+            ])
     }
 
     @Test func severalFeedsMergeInTimeOrder() throws {

@@ -37,10 +37,9 @@ public enum CSVFeedReader {
     public static func read(_ files: [(name: String, data: Data)], options: Options) -> Result<Outcome, DiagnosticsError> {
         var state = ParseState(options: options)
         state.totalBytes = files.reduce(0) { $0 + $1.data.count }
-        for (name, var data) in files {
-            data.append(0)
+        for (name, data) in files {
             data.withUnsafeBytes { state.parse($0.bindMemory(to: UInt8.self), name: name) }
-            state.bytesBefore += data.count - 1
+            state.bytesBefore += data.count
         }
         options.progress?(state.totalBytes, state.totalBytes)
         if state.problemCount > state.problems.count {
@@ -61,7 +60,8 @@ public enum CSVFeedReader {
                             hint: "give the feed a period, e.g. period: 1d")
                     ]))
             }
-            state.tape.stampBars(period: period, shift: options.labels == .open ? period : 0)
+            let stamped = state.stampedPeriod ?? 0
+            if period != stamped { state.tape.stampBars(period: period, shift: state.shift(period) - state.shift(stamped)) }
         }
         return .success(Outcome(tape: state.tape, skipped: state.skipped, skippedRows: state.skippedRows))
     }
@@ -71,7 +71,7 @@ public enum CSVFeedReader {
     public static func read(
         path: String, name: String, source: UInt32, instrument: UInt32, labels: Labels = .open, period: Int64? = nil
     ) -> Result<MarketTape, DiagnosticsError> {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = MappedFile.contents(atPath: path) else {
             return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "cannot read the data file", hint: "check the path")]))
         }
         var options = Options()
@@ -89,6 +89,10 @@ extension CSVFeedReader {
 }
 
 /// The running state of one read, across files.
+///
+/// A row is read twice only when it is bad: `quickRow` reads a good row in one pass over its bytes;
+/// on anything unexpected it gives up, and `row` reads the row again cell by cell to say what is
+/// wrong. Both end in `accept`, which checks the bar and the time order and appends the event.
 private struct ParseState {
     let options: CSVFeedReader.Options
     let tape = MarketTape(capacity: 1024)
@@ -102,18 +106,36 @@ private struct ParseState {
     var previous = Int64.min
     var smallestGap = Int64.max
     var stampedByCloseTime = false
+    /// The period bars are stamped with as they are read: the feed's, or else the first gap, so that
+    /// only data whose first gap is not its smallest needs a second pass at the end.
+    var stampedPeriod: Int64?
     var cells: [Range<Int>] = []
-    /// Per file: which column feeds which value slot (slots are `CSVLayout.Field.allCases` order).
-    var plan: [(field: CSVLayout.Field, slot: Int, column: Int)] = []
+    /// Per file: the value fields and their columns.
+    var plan: [(field: CSVLayout.Field, column: Int)] = []
+    /// Per file: what each column holds, for `quickRow`; empty when a column holds two fields.
+    var roles: [Role] = []
+    /// The row being read, by `CSVLayout.Field.slot`.
     var values = [Double](repeating: 0, count: CSVLayout.Field.allCases.count)
     var timeColumn = 0
     var sideColumn: Int?
+    var dayMemo = Timestamp.DayMemo()
+    var hasVolume = false
+    var hasCloseTime = false
     /// Per file: the header's names, for messages.
     var columnNames: [String] = []
 
+    enum Role: Equatable {
+        case ignored, time, side
+        case value(CSVLayout.Field)
+    }
+
     init(options: CSVFeedReader.Options) {
         self.options = options
+        stampedPeriod = options.period
     }
+
+    /// How far a bar's timestamp moves from its label to its end.
+    func shift(_ period: Int64) -> Int64 { options.labels == .open ? period : 0 }
 
     mutating func problem(_ name: String, _ line: Int, _ message: String, hint: String? = nil) {
         let diagnostic = Diagnostic(file: name, at: SourceLocation(file: name, line: line, column: 1), message, hint: hint)
@@ -128,14 +150,16 @@ private struct ParseState {
 
     mutating func parse(_ text: UnsafeBufferPointer<UInt8>, name: String) {
         let layout = options.layout
-        var lines = LineCursor(text: text, end: text.count - 1)
+        var lines = LineCursor(text: text, end: text.count)
         var pending: (range: Range<Int>, number: Int)?
         var headerNames: [String]?
         if let first = lines.next() {
             split(first.range, text)
             let names = cells.map { String(decoding: UnsafeBufferPointer(rebasing: text[$0]), as: UTF8.self) }
-            let looksLikeData = time(cells.first.map { UnsafeBufferPointer(rebasing: text[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)) != nil
+            let firstCell = cells.first.map { UnsafeBufferPointer(rebasing: text[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)
+            let looksLikeData = Self.time(firstCell, layout.timeFormat, &dayMemo) != nil
             if layout.header == true || (layout.header == nil && !looksLikeData) { headerNames = names } else { pending = first }
+            tape.reserve(tape.count + text.count / max(first.range.count + 1, 16) * 5 / 4 + 1)
         } else {
             problems.append(Diagnostic(file: name, at: nil, "the data file is empty", hint: "expected a header line such as ,Open,High,Low,Close,Volume"))
             return
@@ -151,14 +175,27 @@ private struct ParseState {
         columnNames = headerNames ?? []
         timeColumn = columns[.time]!
         sideColumn = columns[.side]
-        plan = CSVLayout.Field.allCases.enumerated().compactMap { slot, field in
+        plan = CSVLayout.Field.allCases.compactMap { field in
             guard field != .time, field != .side, let column = columns[field] else { return nil }
-            return (field, slot, column)
+            return (field, column)
+        }
+        (hasVolume, hasCloseTime) = (columns[.volume] != nil, columns[.closeTime] != nil)
+        roles = Array(repeating: .ignored, count: width)
+        for (field, column) in columns {
+            guard roles[column] == .ignored else {
+                roles = []
+                break
+            }
+            roles[column] = field == .time ? .time : field == .side ? .side : .value(field)
         }
         while let line = pending ?? lines.next() {
             pending = nil
             if line.number & 0xFFFF == 0 { options.progress?(bytesBefore + line.range.lowerBound, totalBytes) }
             if line.range.isEmpty { continue }
+            if let (time, side) = quickRow(text, line.range) {
+                accept(time, side: side, name: name, line: line.number)
+                continue
+            }
             split(line.range, text)
             guard cells.count >= width else {
                 problem(name, line.number, "\(cells.count) columns, expected at least \(width)")
@@ -168,62 +205,123 @@ private struct ParseState {
         }
     }
 
-    /// Reads one row's fields and appends its event.
+    /// Reads a well-formed row in one pass: its time and side (the values go to `values`), or nil
+    /// when anything is unexpected.
+    private mutating func quickRow(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (Int64, UnsafeBufferPointer<UInt8>?)? {
+        guard !roles.isEmpty, let base = text.baseAddress else { return nil }
+        let (delimiter, format, roles) = (options.layout.delimiter, options.layout.timeFormat, roles)
+        var time: Int64?
+        var side: UnsafeBufferPointer<UInt8>?
+        var memo = dayMemo
+        defer { dayMemo = memo }
+        let complete = values.withUnsafeMutableBufferPointer { values in
+            var (column, start, end) = (0, range.lowerBound, range.upperBound)
+            while column < roles.count {
+                var lower = start
+                while lower < end, base[lower] == 32 { lower += 1 }
+                var stop = lower
+                if case .value(let field) = roles[column], field != .closeTime {
+                    guard let (value, next) = DecimalText.plainPrefix(base, from: lower, to: end) else { return false }
+                    stop = next
+                    while stop < end, base[stop] == 32 { stop += 1 }
+                    guard stop == end || base[stop] == delimiter else { return false }
+                    values[field.slot] = value
+                } else {
+                    while stop < end, base[stop] != delimiter { stop += 1 }
+                    var upper = stop
+                    while upper > lower, base[upper - 1] == 32 { upper -= 1 }
+                    let cell = UnsafeBufferPointer(start: base + lower, count: upper - lower)
+                    switch roles[column] {
+                    case .time:
+                        guard let parsed = Self.time(cell, format, &memo) else { return false }
+                        time = parsed.ns
+                    case .side: side = cell
+                    case .value:
+                        guard let close = Self.time(cell, format, &memo) else { return false }
+                        values[CSVLayout.Field.closeTime.slot] = Double(close.ns + close.unit)
+                    case .ignored: break
+                    }
+                }
+                column += 1
+                if stop == end { break }
+                start = stop + 1
+            }
+            return column == roles.count
+        }
+        guard complete, let time else { return nil }
+        return (time, side)
+    }
+
+    /// Reads one row's fields cell by cell, naming the first bad one, and accepts the row if none is.
     private mutating func row(_ text: UnsafeBufferPointer<UInt8>, name: String, line: Int) {
+        let format = options.layout.timeFormat
         let stamp = UnsafeBufferPointer(rebasing: text[cells[timeColumn]])
-        guard let parsed = time(stamp) else {
-            let hint =
-                options.layout.timeFormat == .iso ? "use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS" : "expected an epoch time (\(options.layout.timeFormat.rawValue))"
+        guard let parsed = Self.time(stamp, format, &dayMemo) else {
+            let hint = format == .iso ? "use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS" : "expected an epoch time (\(format.rawValue))"
             problem(name, line, "'\(String(decoding: stamp, as: UTF8.self))' is not a timestamp", hint: hint)
             return
         }
-        for (field, slot, column) in plan {
+        for (field, column) in plan {
+            let cell = UnsafeBufferPointer(rebasing: text[cells[column]])
             if field == .closeTime {
-                guard let close = time(UnsafeBufferPointer(rebasing: text[cells[column]])) else {
+                guard let close = Self.time(cell, format, &dayMemo) else {
                     problem(name, line, "column \(column): the close time is not an epoch time")
                     return
                 }
-                values[slot] = Double(close.ns + close.unit)
+                values[field.slot] = Double(close.ns + close.unit)
                 continue
             }
-            guard let value = number(text, cells[column]), value.isFinite, value >= 0 else {
-                let cell = String(decoding: UnsafeBufferPointer(rebasing: text[cells[column]]), as: UTF8.self)
+            guard let value = DecimalText.value(cell), value.isFinite, value >= 0 else {
                 let label = column < columnNames.count && !columnNames[column].isEmpty ? columnNames[column] : field.rawValue
-                problem(name, line, "column \(label): '\(cell)' is not a non-negative number")
+                problem(name, line, "column \(label): '\(String(decoding: cell, as: UTF8.self))' is not a non-negative number")
                 return
             }
-            values[slot] = value
+            values[field.slot] = value
         }
+        accept(parsed.ns, side: sideColumn.map { UnsafeBufferPointer(rebasing: text[cells[$0]]) }, name: name, line: line)
+    }
+
+    /// Checks a read row (a bar's prices, the time order) and appends its event.
+    private mutating func accept(_ time: Int64, side: UnsafeBufferPointer<UInt8>?, name: String, line: Int) {
         if options.layout.kind == .bars, let problem = inconsistency() {
             self.problem(name, line, problem, hint: "a bar's high must be at least its open, close and low, its low at most its open and close")
             return
         }
         let strict = options.layout.kind == .bars
-        guard parsed.ns > previous || (!strict && parsed.ns == previous) else {
+        guard time > previous || (!strict && time == previous) else {
             problem(
                 name, line,
-                parsed.ns == previous
-                    ? "duplicate timestamp \(Timestamp.format(parsed.ns))" : "timestamp \(Timestamp.format(parsed.ns)) is earlier than the row before",
+                time == previous ? "duplicate timestamp \(Timestamp.format(time))" : "timestamp \(Timestamp.format(time)) is earlier than the row before",
                 hint: "rows must be in time order")
             return
         }
-        if previous != Int64.min, parsed.ns > previous { smallestGap = min(smallestGap, parsed.ns - previous) }
-        previous = parsed.ns
-        append(parsed.ns, side: sideColumn.map { UnsafeBufferPointer(rebasing: text[cells[$0]]) })
+        if previous != Int64.min, time > previous { smallestGap = min(smallestGap, time - previous) }
+        if stampedPeriod == nil, previous != Int64.min, options.layout.kind == .bars, !hasCloseTime {
+            stampedPeriod = time - previous
+            tape.stampBars(period: time - previous, shift: shift(time - previous))
+        }
+        previous = time
+        append(time, side: side)
     }
 
     /// What is wrong with the bar just read, if its prices contradict each other.
+    @inline(__always)
     private func inconsistency() -> String? {
         let (open, high, low, close) = (value(.open), value(.high), value(.low), value(.close))
+        guard high < low || high < max(open, close) || low > min(open, close) else { return nil }
+        return inconsistency(open: open, high: high, low: low, close: close)
+    }
+
+    private func inconsistency(open: Double, high: Double, low: Double, close: Double) -> String {
         func text(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)" }
         if high < low { return "high \(text(high)) is below low \(text(low))" }
         if high < max(open, close) { return "high \(text(high)) is below the \(open > close ? "open \(text(open))" : "close \(text(close))")" }
-        if low > min(open, close) { return "low \(text(low)) is above the \(open < close ? "open \(text(open))" : "close \(text(close))")" }
-        return nil
+        return "low \(text(low)) is above the \(open < close ? "open \(text(open))" : "close \(text(close))")"
     }
 
     /// The value read into `field`'s slot.
-    private func value(_ field: CSVLayout.Field) -> Double { values[CSVLayout.Field.allCases.firstIndex(of: field)!] }
+    @inline(__always)
+    private func value(_ field: CSVLayout.Field) -> Double { values[field.slot] }
 
     private mutating func append(_ time: Int64, side: UnsafeBufferPointer<UInt8>?) {
         let (instrument, source) = (options.instrument, options.source)
@@ -235,8 +333,12 @@ private struct ParseState {
             var bar = trellis_bar()
             bar.header = header(TRELLIS_EVENT_BAR, MemoryLayout<trellis_bar>.size)
             (bar.open, bar.high, bar.low, bar.close) = (value(.open), value(.high), value(.low), value(.close))
-            bar.volume = plan.contains { $0.field == .volume } ? value(.volume) : 0
-            if plan.contains(where: { $0.field == .closeTime }) {
+            bar.volume = hasVolume ? value(.volume) : 0
+            if let stampedPeriod {
+                bar.period_ns = stampedPeriod
+                bar.header.ts_ns += shift(stampedPeriod)
+            }
+            if hasCloseTime {
                 bar.header.ts_ns = Int64(value(.closeTime))
                 bar.period_ns = bar.header.ts_ns - time
                 stampedByCloseTime = true
@@ -265,15 +367,24 @@ private struct ParseState {
         }
     }
 
-    /// A time in the layout's format: ns since the epoch, and the unit it was written in (ns).
-    private func time(_ bytes: UnsafeBufferPointer<UInt8>) -> (ns: Int64, unit: Int64)? {
-        let format = options.layout.timeFormat
-        if format == .iso { return Timestamp.parse(bytes).map { ($0, 1) } }
+    /// A time in `format`: ns since the epoch, and the unit it was written in (ns).
+    private static func time(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ format: CSVLayout.TimeFormat, _ memo: inout Timestamp.DayMemo
+    ) -> (ns: Int64, unit: Int64)? {
+        if format == .iso { return Timestamp.parse(bytes, memo: &memo).map { ($0, 1) } }
         guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             guard format == .unixSeconds, let seconds = Double(String(decoding: bytes, as: UTF8.self)), seconds.isFinite else { return nil }
             return (Int64((seconds * 1e9).rounded()), 1_000_000_000)
         }
-        guard bytes.count <= 19, let value = Int64(String(decoding: bytes, as: UTF8.self)) else { return nil }
+        guard bytes.count <= 19 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            let (sum, carry) = shifted.addingReportingOverflow(Int64(byte - 48))
+            guard !carry else { return nil }
+            value = sum
+        }
         let unit: Int64
         switch format {
         case .unixSeconds: unit = 1_000_000_000
@@ -299,16 +410,27 @@ private struct ParseState {
             start = index + 1
         }
     }
+}
 
-    /// The number in `range`, or nil unless the whole field is one number.
-    private func number(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
-        guard !range.isEmpty, let base = text.baseAddress else { return nil }
-        var end: UnsafeMutablePointer<CChar>?
-        let start = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
-        let value = strtod(start, &end)
-        let stop = UnsafeRawPointer(base) + range.upperBound
-        guard let end, UnsafeRawPointer(end) == stop else { return nil }
-        return value
+extension CSVLayout.Field {
+    /// The field's place in `CSVLayout.Field.allCases`, as a switch the compiler folds.
+    var slot: Int {
+        switch self {
+        case .time: 0
+        case .open: 1
+        case .high: 2
+        case .low: 3
+        case .close: 4
+        case .volume: 5
+        case .price: 6
+        case .quantity: 7
+        case .side: 8
+        case .bid: 9
+        case .ask: 10
+        case .bidSize: 11
+        case .askSize: 12
+        case .closeTime: 13
+        }
     }
 }
 
@@ -327,8 +449,8 @@ struct LineCursor {
     mutating func next() -> (range: Range<Int>, number: Int)? {
         guard position < end else { return nil }
         let start = position
-        var stop = start
-        while stop < end, text[stop] != 10 { stop += 1 }
+        let base = text.baseAddress!
+        let stop = memchr(base + start, 10, end - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
         position = stop + 1
         number += 1
         let upper = stop > start && text[stop - 1] == 13 ? stop - 1 : stop

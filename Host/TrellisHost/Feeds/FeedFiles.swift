@@ -22,7 +22,7 @@ public enum FeedFiles {
                 case .success(let entries): files += entries
                 case .failure(let error): return .failure(error)
                 }
-            } else if let data = FileManager.default.contents(atPath: path) {
+            } else if let data = MappedFile.contents(atPath: path) {
                 files.append((name, data))
             } else {
                 return .failure(DiagnosticsError([Diagnostic(file: name, at: nil, "cannot read the data file", hint: "check the path and its permissions")]))

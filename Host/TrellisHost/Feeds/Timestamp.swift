@@ -3,12 +3,29 @@ public enum Timestamp {
     /// `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fraction]]`, and an
     /// optional `Z` or `+00:00`. Naive times are taken as UTC. Returns nil when malformed.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var memo = DayMemo()
+        return parse(bytes, memo: &memo)
+    }
+
+    /// The date last read and its day number: rows of one day skip the calendar arithmetic.
+    public struct DayMemo: Sendable {
+        var date: (UInt64, UInt16)?
+        var days: Int64 = 0
+
+        public init() {}
+    }
+
+    /// `parse(_:)`, remembering the date in `memo` for the next call.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, memo: inout DayMemo) -> Int64? {
+        guard let base = bytes.baseAddress, bytes.count >= 10 else { return nil }
+        let raw = UnsafeRawPointer(base)
+        let date = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
         var index = 0
         func number(_ digits: Int) -> Int64? {
             guard index + digits <= bytes.count else { return nil }
             var value: Int64 = 0
             for _ in 0..<digits {
-                let byte = bytes[index]
+                let byte = base[index]
                 guard byte >= 48, byte <= 57 else { return nil }
                 value = value * 10 + Int64(byte - 48)
                 index += 1
@@ -20,10 +37,21 @@ public enum Timestamp {
             index += 1
             return true
         }
-        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
-            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
-        else { return nil }
-        var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
+        if let known = memo.date, known == date {
+            index = 10
+        } else {
+            guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
+                (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+            else { return nil }
+            (memo.date, memo.days) = (date, daysFromCivil(year: year, month: month, day: day))
+        }
+        // The usual `YYYY-MM-DD HH:MM:SS`, read at fixed places.
+        if bytes.count == 19, base[10] == 32 || base[10] == 84, base[13] == 58, base[16] == 58,
+            let hour = pair(base + 11), let minute = pair(base + 14), let second = pair(base + 17), hour < 24, minute < 60, second < 61
+        {
+            return (memo.days * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000_000
+        }
+        var seconds = memo.days * 86_400
         var nanos: Int64 = 0
         if index < bytes.count, bytes[index] == 84 || bytes[index] == 32 {
             index += 1
@@ -49,6 +77,13 @@ public enum Timestamp {
         }
         guard index == bytes.count else { return nil }
         return seconds * 1_000_000_000 + nanos
+    }
+
+    /// The two digits at `start`, or nil.
+    @inline(__always)
+    private static func pair(_ start: UnsafePointer<UInt8>) -> Int64? {
+        let (tens, ones) = (start[0] &- 48, start[1] &- 48)
+        return tens < 10 && ones < 10 ? Int64(tens) * 10 + Int64(ones) : nil
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

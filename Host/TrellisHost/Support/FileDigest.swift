@@ -5,7 +5,7 @@ import Foundation
 enum FileDigest {
     /// Lowercase hex SHA-256 of the file at `path`, or nil when it cannot be read.
     static func sha256(ofFile path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = MappedFile.contents(atPath: path) else { return nil }
         return hex(SHA256.hash(data: data))
     }
 

@@ -1,14 +1,17 @@
-/// A small deterministic generator (SplitMix64), so synthetic series are the same on every run.
-struct SeededRandom {
+/// A small deterministic generator (SplitMix64), so synthetic series and drawn inputs are the same
+/// on every run and every machine.
+struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
 
-    /// A number in [0, 1).
-    mutating func unit() -> Double {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        return z ^ (z >> 31)
     }
+
+    /// A number in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
