@@ -168,11 +168,10 @@ extension Engine {
         fingerprint.add(UnsafePointer(event))
         if keepsOrderLog { orderLog.add(UnsafePointer(event)) }
         var path: [Int] = []
-        if let index = orders.index(forKey: key) {
-            let record = orders.values[index]
+        if let record = orders[key] {
             path = record.path
             if case .denied(let reporter) = record.stage { path = Array(path.prefix { $0 != reporter }) }
-            if isUpdate, isTerminal(raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)) { orders.remove(at: index) }
+            if isUpdate, isTerminal(raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)) { orders[key] = nil }
         }
         if let target = slot(ofID: key.origin) { call(target, UnsafePointer(event)) }
         for riskSlot in path { call(riskSlot, UnsafePointer(event)) }

@@ -26,7 +26,7 @@ final class Engine {
     let queue: UnsafeMutablePointer<EventQueue>
 
     /// Orders on their way or at the venue, by (origin id, order id). Touched per order only.
-    var orders: [OrderKey: OrderRecord] = [:]
+    var orders = OrderTable()
     var fingerprint = Fingerprint()
     /// Every order update and fill, for the journal (when `keepsOrderLog`).
     var orderLog = OrderLog()

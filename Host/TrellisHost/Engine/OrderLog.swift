@@ -18,19 +18,26 @@ struct OrderLog {
         var isFill: Bool
     }
 
-    /// Entries in chunks of a fixed size: a growing log is never copied.
-    private var chunks: [[Entry]] = []
+    /// Entries in 2 MB chunks of huge-page memory: a growing log is never copied, and fills its
+    /// pages with few faults.
+    private var chunks: [Chunk] = []
     private var count = 0
-    private static let chunkSize = 8192
     /// Reasons by entry index; most updates have none.
     private var reasons: [Int: String] = [:]
 
+    private final class Chunk {
+        static let bytes = 2 << 20
+        static let capacity = bytes / MemoryLayout<Entry>.stride
+        let entries = HugePages.allocate(byteCount: bytes).bindMemory(to: Entry.self, capacity: capacity)
+        var count = 0
+        deinit { HugePages.deallocate(UnsafeMutableRawPointer(entries), byteCount: Self.bytes) }
+    }
+
     private mutating func append(_ entry: Entry) {
-        if count % Self.chunkSize == 0 {
-            chunks.append([])
-            chunks[chunks.count - 1].reserveCapacity(Self.chunkSize)
-        }
-        chunks[chunks.count - 1].append(entry)
+        if chunks.last.map({ $0.count == Chunk.capacity }) ?? true { chunks.append(Chunk()) }
+        let chunk = chunks[chunks.count - 1]
+        (chunk.entries + chunk.count).initialize(to: entry)
+        chunk.count += 1
         count += 1
     }
 
@@ -56,7 +63,7 @@ struct OrderLog {
 
     /// The log as the run's result reports it; `names` are node names by node id.
     func events(names: [String], instruments: InstrumentTable) -> [RunResult.OrderEvent] {
-        chunks.joined().enumerated().map { index, entry in
+        chunks.lazy.flatMap { UnsafeBufferPointer(start: $0.entries, count: $0.count) }.enumerated().map { index, entry in
             RunResult.OrderEvent(
                 time: entry.time, kind: entry.isFill ? .fill : .update, node: names[Int(entry.origin)], orderID: entry.orderID,
                 symbol: instruments.symbol(entry.instrument), side: entry.side, status: entry.status, quantity: entry.quantity, price: entry.price,

@@ -67,9 +67,9 @@ final class SimulatedVenue {
         book = .allocate(capacity: 1)
         book.initialize(to: Book(cash: settings.cash))
         stepCapacity = max(expectedSteps, 1)
-        curveTimes = .allocate(capacity: stepCapacity)
-        curveOpenTimes = .allocate(capacity: stepCapacity)
-        curveValues = .allocate(capacity: stepCapacity)
+        curveTimes = HugePages.allocate(byteCount: stepCapacity * 8).bindMemory(to: Int64.self, capacity: stepCapacity)
+        curveOpenTimes = HugePages.allocate(byteCount: stepCapacity * 8).bindMemory(to: Int64.self, capacity: stepCapacity)
+        curveValues = HugePages.allocate(byteCount: stepCapacity * 8).bindMemory(to: Double.self, capacity: stepCapacity)
         nodeHoldings = Array(repeating: Array(repeating: Holding(), count: slots), count: nodeNames.count)
     }
 
@@ -81,9 +81,9 @@ final class SimulatedVenue {
         lastBar.deallocate()
         held.deallocate()
         book.deallocate()
-        curveTimes.deallocate()
-        curveOpenTimes.deallocate()
-        curveValues.deallocate()
+        for curve in [UnsafeMutableRawPointer(curveTimes), UnsafeMutableRawPointer(curveOpenTimes), UnsafeMutableRawPointer(curveValues)] {
+            HugePages.deallocate(curve, byteCount: stepCapacity * 8)
+        }
     }
 
     var cash: Double { book.pointee.cash }

@@ -1,10 +1,14 @@
 /// Matches fills into round-trip trades, first in first out, per (node, instrument).
 struct TradeBook {
     private(set) var closed: [Trade] = []
-    /// Open trades per key, oldest first.
-    private var open: [Key: [Trade]] = [:]
-    /// Keys in the order they first traded, so listings are deterministic.
+    /// Open trades per key, oldest first, in the order the keys first traded (so listings are
+    /// deterministic).
+    private var open: [[Trade]] = []
     private var keys: [Key] = []
+    private var slots: [Key: Int] = [:]
+    /// The key of the last fill and its slot: fills come in runs of one key, and a hash per fill
+    /// was a tenth of the booking.
+    private var last: (key: Key, slot: Int)?
 
     struct Key: Hashable {
         var node: UInt32
@@ -16,14 +20,10 @@ struct TradeBook {
         node: UInt32, nodeName: String, instrument: UInt32, symbol: String, signedQuantity: Double,
         price: Double, commission: Double, time: Int64, bar: Int, step: Int
     ) {
-        let key = Key(node: node, instrument: instrument)
-        if open[key] == nil {
-            open[key] = []
-            keys.append(key)
-        }
+        let slot = slot(of: Key(node: node, instrument: instrument))
         var remaining = signedQuantity
         var fee = commission
-        while abs(remaining) > Holding.dust, var trade = open[key]?.first, (trade.quantity > 0) != (remaining > 0) {
+        while abs(remaining) > Holding.dust, var trade = open[slot].first, (trade.quantity > 0) != (remaining > 0) {
             let closing = min(abs(remaining), abs(trade.quantity))
             let share = closing / abs(remaining)
             let exitFee = fee * share
@@ -41,19 +41,35 @@ struct TradeBook {
             trade.quantity += trade.quantity > 0 ? -closing : closing
             remaining += remaining > 0 ? -closing : closing
             if abs(trade.quantity) < Holding.dust {
-                open[key]!.removeFirst()
+                open[slot].removeFirst()
             } else {
-                open[key]![0] = trade
+                open[slot][0] = trade
             }
         }
         if abs(remaining) > Holding.dust {
-            open[key]!.append(
+            open[slot].append(
                 Trade(
                     node: nodeName, symbol: symbol, quantity: remaining, entryTime: time, entryPrice: price, entryBar: bar,
                     entryStep: step, exitStep: nil, exitTime: nil, exitPrice: nil, exitBar: nil, commission: fee))
         }
     }
 
+    /// The slot of `key`'s open trades, made on its first fill.
+    private mutating func slot(of key: Key) -> Int {
+        if let last, last.key == key { return last.slot }
+        let slot: Int
+        if let known = slots[key] {
+            slot = known
+        } else {
+            slot = keys.count
+            slots[key] = slot
+            keys.append(key)
+            open.append([])
+        }
+        last = (key, slot)
+        return slot
+    }
+
     /// Trades still open, in the order their keys first traded.
-    var openTrades: [Trade] { keys.flatMap { open[$0] ?? [] } }
+    var openTrades: [Trade] { open.flatMap { $0 } }
 }
