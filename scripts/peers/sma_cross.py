@@ -1,6 +1,6 @@
 """SMA-cross (10, 20) in a peer backtester, on the bars Trellis's benchmark reads.
 
-Usage: sma_cross.py PEER BARS_CSV OUT_JSON, PEER one of backtesting, backtrader.
+Usage: sma_cross.py PEER BARS_CSV OUT_JSON, PEER one of backtesting, backtrader, nautilus.
 
 The strategy is the one `trellis-bench sma` runs: when SMA(10) of closes crosses above SMA(20),
 close any short and buy 100 shares; when it crosses below, close any long and sell 100 short.
@@ -98,10 +98,91 @@ def run_backtrader(frame):
     return fills, time.perf_counter() - start
 
 
+def run_nautilus(frame):
+    """NautilusTrader fills a market order at the book as it stands when the order arrives. Bars do not
+    move the book (bar_execution off); a quote at the next bar's open, stamped 1 ns before each bar's
+    close (its event time, a minute after its open label), does, so on_bar's orders fill at that open."""
+    from decimal import Decimal
+
+    from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
+    from nautilus_trader.config import LoggingConfig
+    from nautilus_trader.indicators.averages import SimpleMovingAverage
+    from nautilus_trader.model.currencies import USD
+    from nautilus_trader.model.data import BarType, QuoteTick
+    from nautilus_trader.model.enums import AccountType, OmsType, OrderSide
+    from nautilus_trader.model.identifiers import InstrumentId, Symbol, Venue
+    from nautilus_trader.model.instruments import Equity
+    from nautilus_trader.model.objects import Money, Price, Quantity
+    from nautilus_trader.persistence.wranglers import BarDataWrangler
+    from nautilus_trader.trading.strategy import Strategy
+
+    goog = Equity(InstrumentId.from_str("GOOG.XNAS"), Symbol("GOOG"), USD, 2, Price.from_str("0.01"), Quantity.from_int(1),
+                  0, 0, maker_fee=Decimal(str(COMMISSION)), taker_fee=Decimal(str(COMMISSION)))
+    bar_type = BarType.from_str("GOOG.XNAS-1-MINUTE-LAST-EXTERNAL")
+    closes = frame.index + pd.Timedelta(minutes=1)
+    bars = BarDataWrangler(bar_type, goog).process(frame.rename(columns=str.lower).set_axis(closes))
+    # The last bar has no next open: an order on it stays unfilled in every peer, so it is left out.
+    bars.pop()
+    # Stamped at the same time as the bar, a quote would come before or after it as added (a stable sort).
+    depth = Quantity.from_int(1_000_000)
+    quotes = []
+    for price, ts in zip(frame["Open"].iloc[1:], closes[:-1].as_unit("ns").asi8 - 1):
+        quotes.append(QuoteTick(goog.id, Price(price, 2), Price(price, 2), depth, depth, int(ts), int(ts)))
+
+    fills = []
+
+    class SmaCross(Strategy):
+        def __init__(self):
+            super().__init__()
+            self.fast, self.slow = SimpleMovingAverage(FAST), SimpleMovingAverage(SLOW)
+            self.previous = None  # (fast, slow) on the bar before
+
+        def on_start(self):
+            self.register_indicator_for_bars(bar_type, self.fast)
+            self.register_indicator_for_bars(bar_type, self.slow)
+            self.subscribe_bars(bar_type)
+
+        def on_bar(self, bar):
+            if not self.slow.initialized:
+                return
+            fast, slow = self.fast.value, self.slow.value
+            previous, self.previous = self.previous, (fast, slow)
+            if previous is not None and previous[0] < previous[1] and fast > slow:
+                target = SIZE
+            elif previous is not None and previous[0] > previous[1] and fast < slow:
+                target = -SIZE
+            else:
+                return
+            # One order from the position held to the target: a close and an open, netted.
+            change = target - int(self.portfolio.net_position(goog.id))
+            if change:
+                side = OrderSide.BUY if change > 0 else OrderSide.SELL
+                self.submit_order(self.order_factory.market(goog.id, side, Quantity.from_int(abs(change))))
+
+        def on_order_filled(self, event):
+            sign = 1 if event.order_side == OrderSide.BUY else -1
+            fills.append((event.ts_event, sign * event.last_qty.as_double(), event.last_px.as_double()))
+
+    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(bypass_logging=True)))
+    engine.add_venue(Venue("XNAS"), OmsType.NETTING, AccountType.MARGIN, [Money(CASH, USD)], base_currency=USD,
+                     default_leverage=Decimal(1), bar_execution=False)
+    engine.add_instrument(goog)
+    engine.add_data(bars)
+    engine.add_data(quotes)
+    engine.add_strategy(SmaCross())
+    start = time.perf_counter()
+    engine.run()
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    # A fill's event time is the close of the bar that ordered it: the open label of the bar it filled in.
+    labels = pd.to_datetime([when for when, _, _ in fills], utc=True).strftime("%Y-%m-%d %H:%M:%S")
+    return [(label, quantity, price) for label, (_, quantity, price) in zip(labels, fills)], seconds
+
+
 def main():
     peer, path, out = sys.argv[1:4]
     frame = load(path)
-    runner = {"backtesting": run_backtesting, "backtrader": run_backtrader}[peer]
+    runner = {"backtesting": run_backtesting, "backtrader": run_backtrader, "nautilus": run_nautilus}[peer]
     fills, seconds = runner(frame)
     with open(out, "w") as file:
         json.dump({"peer": peer, "bars": len(frame), "seconds": seconds, "fills": netted(fills)}, file)
