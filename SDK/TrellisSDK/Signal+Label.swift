@@ -1,22 +1,20 @@
 extension trellis_signal {
-    /// A signal with `label` (at most 31 UTF-8 bytes; a longer label is cut at a character
-    /// boundary), value and confidence.
+    /// A signal with `label` (at most 31 UTF-8 bytes; a longer label is cut where a Unicode
+    /// scalar begins), value and confidence. Copies the label's bytes without making strings: the
+    /// regime classifier signals on every bar.
     @inlinable
     public init(label: String, value: Double = 0, confidence: Double = 1, instrument: UInt32 = 0) {
         self.init()
         header = Self.header(instrument: instrument)
         self.value = value
         self.confidence = confidence
-        withUnsafeMutableBytes(of: &self.label) { buffer in
-            var length = 0
-            for scalar in label.unicodeScalars {
-                let bytes = String(scalar).utf8
-                guard length + bytes.count <= Int(TRELLIS_LABEL_MAX) else { break }
-                for byte in bytes {
-                    buffer[length] = byte
-                    length += 1
-                }
+        var text = label
+        text.withUTF8 { bytes in
+            var length = min(bytes.count, Int(TRELLIS_LABEL_MAX))
+            if bytes.count > length {
+                while length > 0, bytes[length] & 0xC0 == 0x80 { length -= 1 }
             }
+            withUnsafeMutableBytes(of: &self.label) { $0.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<length]))) }
         }
     }
 

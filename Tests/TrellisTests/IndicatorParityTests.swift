@@ -106,3 +106,15 @@ import TrellisSDK
         #expect(differences.isEmpty, "\(differences.count) bars differ: \(differences.prefix(3).joined(separator: "; "))")
     }
 }
+
+/// Signal labels are copied byte for byte and cut to 31 bytes where a Unicode scalar begins.
+@Suite struct SignalLabelTests {
+    @Test func labelsAreCutWhereAScalarBegins() {
+        #expect(trellis_signal(label: "trending-up").labelText == "trending-up")
+        #expect(trellis_signal(label: String(repeating: "a", count: 40)).labelText == String(repeating: "a", count: 31))
+        // "é" is two bytes: at bytes 31 and 32 it would be split, so the label stops before it.
+        #expect(trellis_signal(label: String(repeating: "a", count: 30) + "é").labelText == String(repeating: "a", count: 30))
+        #expect(trellis_signal(label: String(repeating: "a", count: 29) + "é").labelText == String(repeating: "a", count: 29) + "é")
+        #expect(trellis_signal(label: "").labelText == "")
+    }
+}

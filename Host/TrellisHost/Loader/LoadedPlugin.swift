@@ -4,8 +4,11 @@ import CTrellis
 public struct LoadedPlugin: @unchecked Sendable {
     /// The library's absolute path.
     public let path: String
-    /// SHA-256 of the library file, lowercase hex.
-    public let sha256: String
+    /// SHA-256 of the library file, lowercase hex; empty for a plugin linked into the process.
+    /// Taken when first asked for (a run asks for the plugins it uses, as it starts), not at
+    /// load: loading a directory of plugins then hashes none of those a graph does not use.
+    public var sha256: String { digest.value }
+    let digest: FileDigest.Deferred
     public let id: String
     public let version: String
     public let description: String

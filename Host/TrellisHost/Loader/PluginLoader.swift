@@ -34,7 +34,7 @@ public enum PluginLoader {
     public static func register(_ entry: trellis_plugin_entry_fn, name: String) throws(PluginLoadError) -> LoadedPlugin {
         let path = "builtin:\(name)"
         if let plugin = loaded.withLock({ $0[path] }) { return plugin }
-        let plugin = try describe(entry, path: path, sha256: "")
+        let plugin = try describe(entry, path: path, digest: FileDigest.Deferred(path: nil))
         return loaded.withLock { cache in
             if let existing = cache[path] { return existing }
             cache[path] = plugin
@@ -64,17 +64,17 @@ public enum PluginLoader {
             )
         }
         let entry = unsafeBitCast(symbol, to: trellis_plugin_entry_fn.self)
-        let plugin = try describe(entry, path: path, sha256: FileDigest.sha256(ofFile: path) ?? "")
+        let plugin = try describe(entry, path: path, digest: FileDigest.Deferred(path: path))
         return plugin.with(otherExports: exports.filter { $0 != TRELLIS_ENTRY_SYMBOL })
     }
 
     /// Negotiates with `entry` and checks every factory.
-    private static func describe(_ entry: trellis_plugin_entry_fn, path: String, sha256: String) throws(PluginLoadError) -> LoadedPlugin {
+    private static func describe(_ entry: trellis_plugin_entry_fn, path: String, digest: FileDigest.Deferred) throws(PluginLoadError) -> LoadedPlugin {
         let descriptor = try negotiate(entry, path: path)
         let id = String(descriptor.pointee.id)
         let nodeTypes = try PluginChecks.nodeTypes(of: descriptor, id: id, path: path)
         return LoadedPlugin(
-            path: path, sha256: sha256, id: id, version: String(descriptor.pointee.version),
+            path: path, digest: digest, id: id, version: String(descriptor.pointee.version),
             description: String(descriptor.pointee.description), abiMajor: Int(descriptor.pointee.abi_major),
             abiMinor: Int(descriptor.pointee.abi_minor), nodeTypes: nodeTypes, descriptor: descriptor)
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// SHA-256 of files, for plugin pins and run provenance.
 enum FileDigest {
@@ -14,6 +15,23 @@ enum FileDigest {
         var hasher = SHA256()
         for part in parts { hasher.update(data: part) }
         return hex(hasher.finalize())
+    }
+
+    /// The SHA-256 of a file, taken once, when first asked for; empty without a file.
+    final class Deferred: Sendable {
+        private let path: String?
+        private let cached = Mutex<String?>(nil)
+
+        init(path: String?) { self.path = path }
+
+        var value: String {
+            cached.withLock { cached in
+                if let cached { return cached }
+                let digest = path.flatMap { FileDigest.sha256(ofFile: $0) } ?? ""
+                cached = digest
+                return digest
+            }
+        }
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
