@@ -12,10 +12,10 @@ public final class MarketTape: @unchecked Sendable {
 
     public init(capacity: Int = 1024) {
         self.capacity = max(capacity, 1)
-        base = Self.allocate(self.capacity)
+        base = HugePages.allocate(byteCount: self.capacity * Self.stride)
     }
 
-    deinit { Self.free(base, capacity) }
+    deinit { HugePages.deallocate(base, byteCount: capacity * Self.stride) }
 
     /// The event in slot `index`.
     @inline(__always)
@@ -72,16 +72,12 @@ public final class MarketTape: @unchecked Sendable {
         guard needed > capacity else { return }
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
-        let newBase = Self.allocate(newCapacity)
+        let newBase = HugePages.allocate(byteCount: newCapacity * Self.stride)
         newBase.copyMemory(from: base, byteCount: count * Self.stride)
-        Self.free(base, capacity)
+        HugePages.deallocate(base, byteCount: capacity * Self.stride)
         base = newBase
         capacity = newCapacity
     }
-
-    private static func allocate(_ slots: Int) -> UnsafeMutableRawPointer { HugePages.allocate(byteCount: slots * stride) }
-
-    private static func free(_ base: UnsafeMutableRawPointer, _ slots: Int) { HugePages.deallocate(base, byteCount: slots * stride) }
 
     /// Merges tapes into one, ordered by timestamp; ties keep the order of `tapes` (stable).
     public static func merge(_ tapes: [MarketTape]) -> MarketTape {

@@ -10,7 +10,8 @@ enum HugePages {
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard byteCount >= threshold else { return .allocate(byteCount: max(byteCount, 1), alignment: 16) }
         guard let mapped = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), mapped != MAP_FAILED else {
-            fatalError("out of memory: cannot map \(byteCount) bytes")
+            // Out of memory stops the process, as Swift's own allocation does; the message says why.
+            fatalError("out of memory: the run needs \(byteCount >> 20) MB more (\(String(cString: strerror(errno)))); free memory, or read fewer bars")
         }
         _ = madvise(mapped, byteCount, MADV_HUGEPAGE)
         return mapped

@@ -4,7 +4,6 @@ struct TradeBook {
     /// Open trades per key, oldest first, in the order the keys first traded (so listings are
     /// deterministic).
     private var open: [[Trade]] = []
-    private var keys: [Key] = []
     private var slots: [Key: Int] = [:]
     /// The key of the last fill and its slot: fills come in runs of one key, and a hash per fill
     /// was a tenth of the booking.
@@ -61,9 +60,8 @@ struct TradeBook {
         if let known = slots[key] {
             slot = known
         } else {
-            slot = keys.count
+            slot = open.count
             slots[key] = slot
-            keys.append(key)
             open.append([])
         }
         last = (key, slot)
