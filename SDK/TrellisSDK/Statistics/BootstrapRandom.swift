@@ -1,0 +1,22 @@
+/// The bootstrap's generator (SplitMix64): tiny, fast, and the same stream for the same seed on
+/// every machine, so a bootstrap interval is reproducible.
+struct BootstrapRandom {
+    private var state: UInt64
+
+    /// A generator whose stream is fixed by `seed`.
+    init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// An index in 0..<`count` (multiply-shift; the bias, below count / 2⁶⁴, is immaterial here).
+    mutating func index(below count: Int) -> Int {
+        Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(count)).high)
+    }
+}
