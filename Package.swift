@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "TrellisRegime", type: .dynamic, targets: ["Regime"]),
         .library(name: "TrellisGrid", type: .dynamic, targets: ["Grid"]),
         .library(name: "TrellisRisk", type: .dynamic, targets: ["Risk"]),
+        .library(name: "TrellisABShadow", type: .dynamic, targets: ["ABShadow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -67,6 +68,7 @@ let package = Package(
         .target(name: "Regime", dependencies: ["TrellisSDK"], path: "Plugins/Regime"),
         .target(name: "Grid", dependencies: ["TrellisSDK"], path: "Plugins/Grid"),
         .target(name: "Risk", dependencies: ["TrellisSDK"], path: "Plugins/Risk"),
+        .target(name: "ABShadow", dependencies: ["TrellisSDK"], path: "Plugins/ABShadow"),
 
         .testTarget(
             name: "TrellisTests",

@@ -56,6 +56,13 @@ struct Run: ParsableCommand {
             print(String(decoding: try RunJSON.encode(result), as: UTF8.self))
         } else {
             print(RunSummary(result: result, tradeLimit: trades.limit).text)
+            for challenger in result.shadow?.challengers ?? [] {
+                let last = result.shadow?.verdicts.last { $0.challenger == challenger.name }
+                let verdict =
+                    last.map { "\(ShadowExplanation.title($0.verdict)) (guarded p \(NumberFormat.percent($0.pValue, decimals: 1, signed: false)))" }
+                    ?? "no tester"
+                print("shadow         \(challenger.name) vs \(challenger.replaces): \(verdict); 'trellis shadow report last' explains it")
+            }
             if !noJournal, storeError == nil {
                 print("journal        run \(result.runID) in \(journal.path); 'trellis report last --html report.html' draws it")
             }

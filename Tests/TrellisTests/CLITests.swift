@@ -8,7 +8,10 @@ import Testing
     }
 
     @Test func everyCommandHasHelp() throws {
-        for command in [[], ["run"], ["report"], ["kill"], ["validate"], ["plugins"], ["plugins", "list"], ["plugins", "inspect"], ["graph"], ["schema"]] {
+        for command in [
+            [], ["run"], ["report"], ["shadow", "report"], ["kill"], ["validate"], ["plugins"], ["plugins", "list"], ["plugins", "inspect"], ["graph"],
+            ["schema"],
+        ] {
             let output = try Shell.run([Repository.trellis] + command + ["--help"])
             #expect(output.status == 0, "\(command)")
             #expect(output.stdout.contains("USAGE: trellis"), "\(command)")
@@ -209,6 +212,31 @@ import Testing
         #expect(figures?.contains { $0["name"] as? String == "sma-cross in C" && $0["target"] as? Double == 10 } == true)
         let unknown = try Shell.run([Repository.buildDirectory + "/trellis-bench", "nope"])
         #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: csv, features, ffi, memory, routing, sma, startup"))
+    }
+
+    /// The README's shadow example: a run, then its report in the terminal and as a page, read
+    /// back from the journal.
+    @Test func theShadowGridExampleRunsAndItsReportSaysWhatTheVerdictMeans() throws {
+        let root = try Repository.exampleCopy("shadow-grid.yaml", data: ["EURUSD.csv"])
+        let journal = root + "/journal.sqlite"
+        let run = try Shell.run([Repository.trellis, "run", "examples/shadow-grid.yaml", "--journal", journal], in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("shadow         grid-wide vs grid: "))
+        let report = try Shell.run([Repository.trellis, "shadow", "report", "last", "--journal", journal, "--html", root + "/shadow.html"], in: root)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("grid-wide   champion    grid (levels 10)"))
+        #expect(report.stdout.contains("challenger  grid-wide (levels 20)"))
+        let meaning = try #require(report.stdout.split(separator: "\n").first { $0.hasPrefix("  what it means: ") })
+        #expect(meaning.contains("grid-wide") && meaning.contains("grid") && meaning.hasSuffix("."))
+        let page = try String(contentsOfFile: root + "/shadow.html", encoding: .utf8)
+        for part in ["Equity of both sides", "challenger-line", "p-value at each look", "Verdict history", "How to read this", "What it meant"] {
+            #expect(page.contains(part), "\(part)")
+        }
+        // A run without challengers says so, and fails.
+        let plain = try Shell.run([Repository.trellis, "run", Repository.path("strategies.yaml"), "--journal", journal], in: root)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let none = try Shell.run([Repository.trellis, "shadow", "report", "last", "--journal", journal], in: root)
+        #expect(none.status != 0 && none.stdout.contains("has no shadow challengers"))
     }
 }
 

@@ -14,10 +14,9 @@ extension Engine {
         defer { state.pointee.phase = CrashReporter.Phase.idle.rawValue }
         let count = tape.count
         var index = 0
-        if !riskSlots.isEmpty, count > 0 {
-            state.pointee.now = tape.openTime(0)
-            sendAccount(at: state.pointee.now)
-        }
+        if count > 0 { state.pointee.now = tape.openTime(0) }
+        sendShadowBranches()
+        if !riskSlots.isEmpty, count > 0 { sendAccount(at: state.pointee.now) }
         while index < count {
             let time = tape.timestamp(index)
             fireTimers(before: time)
@@ -27,6 +26,9 @@ extension Engine {
             repeat {
                 let event = tape.event(index)
                 venue.onMarketEvent(event) { queue.pointee.append($0, size: $1) }
+                if !shadowVenues.isEmpty {
+                    for shadowVenue in shadowVenues { shadowVenue.onMarketEvent(event) { queue.pointee.append($0, size: $1) } }
+                }
                 if !queue.pointee.isEmpty { drain() }
                 deliver(event, from: Int(event.pointee.source))
                 index += 1
@@ -35,6 +37,10 @@ extension Engine {
             } while index < count && tape.timestamp(index) == time
             fireTimers(before: time + 1)
             venue.closeStep(at: time, openTime: stepOpen)
+            if shadow.isActive {
+                for shadowVenue in shadowVenues { shadowVenue.closeStep(at: time, openTime: stepOpen) }
+                sendShadowStep(at: time)
+            }
             if limits.watchesEquity, let reason = limits.observe(equity: venue.equity, at: time) {
                 logger.warning("the host halts: \(reason); every new order is denied from now on")
             }
@@ -160,6 +166,7 @@ extension Engine {
         }
         let copy = queue.pointee.append(UnsafeRawPointer(event), size: Int(event.pointee.size))
         copy.pointee.source = nodeID(slot)
+        if slots[slot].isTester, copy.pointee.type == UInt16(TRELLIS_EVENT_CUSTOM) { recordVerdict(from: slot, UnsafePointer(copy)) }
         if copy.pointee.type == UInt16(TRELLIS_EVENT_ORDER) {
             stampOrder(UnsafeMutableRawPointer(copy).assumingMemoryBound(to: trellis_order.self), from: slot)
         }

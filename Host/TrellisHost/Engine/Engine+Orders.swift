@@ -19,6 +19,8 @@ struct OrderRecord {
         /// Denied by a host hard limit, after every risk node on its path approved it.
         case deniedByHost
         case atVenue
+        /// Sent to the broker node in this slot (`routesOrdersToBrokers`).
+        case atBroker(Int)
     }
 
     /// The intent as it travels; risk nodes may change its size.
@@ -65,10 +67,13 @@ extension Engine {
         advance(key, from: emitter)
     }
 
-    /// Moves an order from the node in `slot` to that node's risk node, or to the venue.
+    /// Moves an order from the node in `slot` to that node's risk node, or to the venue: a
+    /// challenger's own simulated venue, a broker node (when orders go to brokers), or the
+    /// simulated venue after the host's hard limits.
     private func advance(_ key: OrderKey, from slot: Int) {
         guard var record = orders[key] else { return }
         let hop = slots[slot].orderHop
+        let branch = slots[slot].branch
         if hop >= 0, slots[hop].kind == .risk {
             record.path.append(hop)
             record.stage = .atRisk(hop)
@@ -78,14 +83,32 @@ extension Engine {
             withUnsafePointer(to: intent) { pointer in
                 pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(hop, $0) }
             }
+        } else if branch > 0 {
+            record.stage = .atVenue
+            orders[key] = record
+            shadowVenues[branch - 1].submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
         } else if limits.isActive, let reason = limits.check(record.order, market: market(for: record.order), now: state.pointee.now) {
             record.stage = .deniedByHost
             orders[key] = record
             queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: reason)
+        } else if hop >= 0, routesOrdersToBrokers {
+            record.stage = .atBroker(hop)
+            orders[key] = record
+            sendToBroker(hop, record.order, from: slot)
         } else {
             record.stage = .atVenue
             orders[key] = record
             venue.submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        }
+    }
+
+    /// Hands an order intent (new or cancel) to the broker node in `hop`; it answers with order
+    /// updates and fills of its own.
+    private func sendToBroker(_ hop: Int, _ order: trellis_order, from slot: Int) {
+        var intent = order
+        intent.header.source = nodeID(slot)
+        withUnsafePointer(to: intent) { pointer in
+            pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(hop, $0) }
         }
     }
 
@@ -111,6 +134,11 @@ extension Engine {
     /// A node cancels its order: held by a risk node, it is canceled at once; at the venue, the
     /// venue cancels it and confirms.
     private func cancel(_ key: OrderKey, _ intent: trellis_order) {
+        let venue = venue(ofBranch: branch(ofOrigin: key.origin))
+        if let record = orders[key], case .atBroker(let hop) = record.stage {
+            sendToBroker(hop, intent, from: slot(ofID: intent.header.source) ?? hop)
+            return
+        }
         guard let record = orders[key], case .atVenue = record.stage else {
             if let record = orders[key] {
                 queueUpdate(for: record.order, status: TRELLIS_ORDER_CANCELED, code: TRELLIS_REASON_CANCELED, reason: "canceled by its node")
@@ -165,8 +193,14 @@ extension Engine {
             key = OrderKey(
                 origin: raw.load(fromByteOffset: Self.fillOrigin, as: UInt32.self), orderID: raw.load(fromByteOffset: Self.fillOrderID, as: UInt64.self))
         }
-        fingerprint.add(UnsafePointer(event))
-        if keepsOrderLog { orderLog.add(UnsafePointer(event)) }
+        if !isUpdate, routesOrdersToBrokers, let reporter = slot(ofID: event.pointee.source), slots[reporter].kind == .broker {
+            venue.bookReported(UnsafeMutableRawPointer(event).assumingMemoryBound(to: trellis_fill.self))
+        }
+        // A challenger's orders are not the run's: they stay out of its fingerprint and order log.
+        if shadowVenues.isEmpty || branch(ofOrigin: key.origin) == 0 {
+            fingerprint.add(UnsafePointer(event))
+            if keepsOrderLog { orderLog.add(UnsafePointer(event)) }
+        }
         var path: [Int] = []
         if let record = orders[key] {
             path = record.path

@@ -4,23 +4,22 @@ import CTrellis
 /// a position of a node whose orders pass it, and cancel an order of such a node that rests at
 /// the venue.
 extension Engine {
-    /// Sends every risk node the account, marked at the last prices, after a timestamp.
+    /// Sends every risk node the account, marked at the last prices, after a timestamp; a
+    /// challenger's risk node gets its own venue's.
     func sendAccount(at time: Int64) {
-        var account = trellis_account()
-        account.header = trellis_event_header(
-            size: UInt32(MemoryLayout<trellis_account>.size), type: UInt16(TRELLIS_EVENT_ACCOUNT), flags: 0, ts_ns: time, instrument: 0, source: 0)
-        let balances = venue.balances
-        account.cash = balances.cash
-        account.equity = balances.equity
-        account.realized_pnl = balances.realized
-        account.commission = balances.commission
-        withUnsafePointer(to: account) { pointer in
-            pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { event in
-                for slot in riskSlots {
-                    call(slot, event)
-                    if !queue.pointee.isEmpty { drain() }
-                }
+        for slot in riskSlots {
+            var account = trellis_account()
+            account.header = trellis_event_header(
+                size: UInt32(MemoryLayout<trellis_account>.size), type: UInt16(TRELLIS_EVENT_ACCOUNT), flags: 0, ts_ns: time, instrument: 0, source: 0)
+            let balances = venue(ofBranch: slots[slot].branch).balances
+            account.cash = balances.cash
+            account.equity = balances.equity
+            account.realized_pnl = balances.realized
+            account.commission = balances.commission
+            withUnsafePointer(to: account) { pointer in
+                pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(slot, $0) }
             }
+            if !queue.pointee.isEmpty { drain() }
         }
     }
 
@@ -30,7 +29,7 @@ extension Engine {
         guard let originSlot = self.slot(ofID: origin), let path = riskPath(of: originSlot, through: slot), instrument >= 1,
             Int(instrument) <= instruments.count
         else { return TRELLIS_ERR_NOT_FOUND }
-        let position = venue.position(node: origin, instrument: instrument)
+        let position = venue(ofBranch: slots[originSlot].branch).position(node: origin, instrument: instrument)
         guard position != 0 else { return TRELLIS_ERR_NOT_FOUND }
         var order = trellis_order()
         order.header = trellis_event_header(
@@ -51,6 +50,7 @@ extension Engine {
     /// `cancel`: the risk node in `slot` cancels an order of `origin` that passed it and rests
     /// at the venue.
     func cancelResting(from slot: Int, origin: UInt32, orderID: UInt64, reason: String) -> trellis_status {
+        let venue = venue(ofBranch: branch(ofOrigin: origin))
         guard let record = orders[OrderKey(origin: origin, orderID: orderID)], record.stage == .atVenue, record.path.contains(slot),
             venue.isWaiting(origin: origin, orderID: orderID)
         else { return TRELLIS_ERR_NOT_FOUND }

@@ -13,7 +13,14 @@ final class Engine {
     let graph: ResolvedGraph
     let tape: MarketTape
     let instruments: InstrumentTable
+    /// The venue of the graph's own orders.
     let venue: SimulatedVenue
+    /// Challenger k's simulated venue, at index k − 1: its own ledger (docs/shadow.md).
+    let shadowVenues: [SimulatedVenue]
+    /// What the testers are sent and what they judged.
+    var shadow: ShadowBook
+    /// Orders that reach a broker node go to it rather than to the simulated venue.
+    var routesOrdersToBrokers = false
     let logger: Logger
     let feedCount: Int
     let nodeCount: Int
@@ -75,6 +82,10 @@ final class Engine {
         nodeCount = graph.nodes.count
         names = ["host"] + graph.spec.feeds.map(\.name) + graph.nodes.map(\.name)
         venue = SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: tape.count)
+        shadowVenues = graph.shadow.challengers.map { [names] _ in
+            SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: tape.count)
+        }
+        shadow = ShadowBook(graph: graph, feedCount: feedCount, expectedSteps: tape.count)
         limits = HardLimits(graph.spec.limits)
         let routing = Routing(graph: graph)
         self.routing = routing
@@ -95,7 +106,8 @@ final class Engine {
         lastOrderIDs = Array(repeating: 0, count: nodeCount)
         crashLabels = .allocate(capacity: max(nodeCount, 1))
         for (index, node) in graph.nodes.enumerated() {
-            slots[index] = NodeSlot(node: node, orderHop: routing.orderHop[index], gates: routing.gateRange[index])
+            slots[index] = NodeSlot(
+                node: node, orderHop: routing.orderHop[index], gates: routing.gateRange[index], isTester: graph.shadow.testers.contains(index))
             contexts[index] = HostContext(engine: Unmanaged.passUnretained(self), slot: index)
             hostTables[index] = HostTable.make(context: contexts + index)
             crashLabels[index] = strdup("node '\(node.name)' (plugin '\(node.type.pluginID)', \(node.type.pluginPath))")!
@@ -179,6 +191,12 @@ final class Engine {
         return nil
     }
 
+    /// The venue of branch `branch`: 0 is the graph's own, k is challenger k's.
+    @inline(__always) func venue(ofBranch branch: Int) -> SimulatedVenue { branch == 0 ? venue : shadowVenues[branch - 1] }
+
+    /// The branch of node id `origin` (0 for the graph's own nodes and the host).
+    @inline(__always) func branch(ofOrigin origin: UInt32) -> Int { slot(ofID: origin).map { slots[$0].branch } ?? 0 }
+
     /// Calls every node's activate, in topological order; stops at the first failure.
     func activateNodes() -> Diagnostic? {
         for index in 0..<nodeCount {
@@ -195,17 +213,20 @@ final class Engine {
         return nil
     }
 
-    /// Ends the run: settles the venue as `at_end` says (nodes still receive those fills), calls
-    /// every node's deactivate (the nodes may still emit), and expires the orders still waiting.
+    /// Ends the run: settles the venues as `at_end` says (nodes still receive those fills), gives
+    /// the testers the final ledgers, calls every node's deactivate (the nodes may still emit), and expires the orders still waiting.
     func finishRun() {
         settleVenue()
+        sendShadowStep(at: state.pointee.now, final: true)
         for index in 0..<nodeCount {
             guard let deactivate = slots[index].methods.pointee.deactivate else { continue }
             let status = inPhase(.deactivate, slot: index) { deactivate(slots[index].instance) }
             if status != TRELLIS_OK { noteFailure(slot: index, status: status, during: "deactivate") }
             drain()
         }
-        venue.expireAll(now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        for venue in [venue] + shadowVenues {
+            venue.expireAll(now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        }
         drain()
     }
 
@@ -213,10 +234,10 @@ final class Engine {
     /// numbered by the host, settled by the venue.
     private func settleVenue() {
         guard venue.settings.atEnd != .keep else { return }
-        var closes: [trellis_order] = []
+        var closes = [[trellis_order]](repeating: [], count: 1 + shadowVenues.count)
         for slot in 0..<nodeCount {
             for instrument in 1...max(1, instruments.count) where instrument <= instruments.count {
-                let position = venue.position(node: nodeID(slot), instrument: UInt32(instrument))
+                let position = venue(ofBranch: slots[slot].branch).position(node: nodeID(slot), instrument: UInt32(instrument))
                 guard position != 0 else { continue }
                 hostOrderIDs[slot] += 1
                 var order = trellis_order()
@@ -228,10 +249,12 @@ final class Engine {
                 order.side = position > 0 ? TRELLIS_SIDE_SELL : TRELLIS_SIDE_BUY
                 order.order_flags = UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION)
                 orders[OrderKey(origin: order.origin, orderID: order.order_id)] = OrderRecord(order: order, stage: .atVenue)
-                closes.append(order)
+                closes[slots[slot].branch].append(order)
             }
         }
-        venue.settle(closes, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        for (branch, orders) in closes.enumerated() {
+            venue(ofBranch: branch).settle(orders, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        }
         drain()
     }
 
@@ -289,14 +312,20 @@ struct NodeSlot {
     let orderHop: Int
     /// Range in `Routing.gateGroups`; empty when the node is not gated.
     let gates: Range<Int>
+    /// 0 for the graph's own nodes, k for challenger k's copies.
+    let branch: Int
+    /// A shadow tester: its verdicts are journaled.
+    let isTester: Bool
     var delivered = 0
     var failures = 0
 
-    init(node: ResolvedGraph.Node, orderHop: Int, gates: Range<Int>) {
+    init(node: ResolvedGraph.Node, orderHop: Int, gates: Range<Int>, isTester: Bool) {
         methods = node.type.methods
         onEvent = methods.pointee.on_event
         kind = node.type.kind
         self.orderHop = orderHop
         self.gates = gates
+        branch = node.branch
+        self.isTester = isTester
     }
 }

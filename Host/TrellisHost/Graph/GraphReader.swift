@@ -93,7 +93,7 @@ public enum GraphReader {
                 }
             }
         }
-        var seen: [String: SourceLocation?] = [:]
+        var seen: [String: (location: SourceLocation?, what: String)] = [:]
         func checkName(_ member: ValueNode.Member, _ what: String) -> Bool {
             guard isValidName(member.key) else {
                 diagnostics.append(
@@ -103,14 +103,14 @@ public enum GraphReader {
                 return false
             }
             if let earlier = seen[member.key] {
-                let line = earlier.map { " (line \($0.line))" } ?? ""
+                let line = earlier.location.map { " (line \($0.line))" } ?? ""
                 diagnostics.append(
                     Diagnostic(
-                        file: file, at: member.keyLocation, "'\(member.key)' names both a feed\(line) and a node",
+                        file: file, at: member.keyLocation, "'\(member.key)' names both a \(earlier.what)\(line) and a \(what)",
                         hint: "rename one; inputs refer to feeds and nodes by name"))
                 return false
             }
-            seen[member.key] = member.keyLocation
+            seen[member.key] = (member.keyLocation, what)
             return true
         }
         for member in root["feeds"]?.members ?? [] where checkName(member, "feed") {
@@ -136,7 +136,29 @@ public enum GraphReader {
                     name: member.key, location: member.keyLocation, use: Located(use, at: node["use"]?.location),
                     inputs: strings(node["inputs"]), params: node["params"] ?? ValueNode(.object([]), at: node.location), when: when))
         }
+        for member in root["shadow"]?.members ?? [] where checkName(member, "shadow entry") {
+            decodeShadowEntry(member, into: &spec, diagnostics: &diagnostics)
+        }
         return spec
+    }
+
+    /// A `shadow:` entry: with `replaces` a challenger; without, a tester node.
+    private static func decodeShadowEntry(_ member: ValueNode.Member, into spec: inout GraphSpec, diagnostics: inout [Diagnostic]) {
+        let entry = member.value
+        let params = entry["params"] ?? ValueNode(.object([]), at: entry.location)
+        let use = entry["use"]?.string.map { Located($0, at: entry["use"]?.location) }
+        if let replaces = entry["replaces"]?.string {
+            spec.shadow.challengers.append(
+                GraphSpec.Challenger(
+                    name: member.key, location: member.keyLocation, replaces: Located(replaces, at: entry["replaces"]?.location), use: use, params: params))
+        } else if let use {
+            spec.shadow.testers.append(GraphSpec.NodeSpec(name: member.key, location: member.keyLocation, use: use, inputs: [], params: params, when: []))
+        } else if entry.members != nil {
+            diagnostics.append(
+                Diagnostic(
+                    file: spec.file, at: member.keyLocation, "shadow entry '\(member.key)' has neither replaces nor use",
+                    hint: "a challenger names the node it replaces (replaces: grid); a tester names its type (use: ab-shadow)"))
+        }
     }
 
     private static func strings(_ value: ValueNode?) -> [Located<String>] {

@@ -22,6 +22,8 @@ public struct GraphSpec: Sendable {
     public var limits = LimitSettings()
     public var feeds: [FeedSpec] = []
     public var nodes: [NodeSpec] = []
+    /// The `shadow:` section: challengers and their testers (docs/shadow.md).
+    public var shadow = ShadowSpec()
 
     public struct PluginSources: Sendable {
         public var search: [Located<String>] = []
@@ -105,6 +107,31 @@ public struct GraphSpec: Sendable {
         /// The `params` object as written (empty object when absent).
         public var params: ValueNode
         public var when: [Gate]
+        /// 0 for the graph's own nodes; k for the copies in challenger k's branch (1-based).
+        public var branch = 0
+        /// For a node of a challenger's branch: the champion node it stands in for.
+        public var standsFor: String?
+        /// A shadow tester: it takes no inputs and receives every branch's returns from the host.
+        public var isTester = false
+    }
+
+    /// Challengers, each replacing one champion node, and the testers that judge them.
+    public struct ShadowSpec: Sendable {
+        public var challengers: [Challenger] = []
+        /// Observer nodes (ab-shadow) that receive every branch's returns from the host.
+        public var testers: [NodeSpec] = []
+
+        public var isEmpty: Bool { challengers.isEmpty && testers.isEmpty }
+    }
+
+    /// A challenger: `replaces` names a champion node; `use` (nil: the same type) and `params`.
+    public struct Challenger: Sendable {
+        public var name: String
+        public var location: SourceLocation?
+        public var replaces: Located<String>
+        public var use: Located<String>?
+        /// The params as written (an empty object when absent).
+        public var params: ValueNode
     }
 
     /// `when: { node: label }`: run only while `node`'s latest signal label is one of `labels`.

@@ -3,9 +3,13 @@ import Foundation
 /// Checks a graph against its plugins: node types, parameters, inputs, kinds, gates and cycles.
 /// Every problem is reported, each at its line and column, with what to do.
 public struct GraphValidator {
-    let spec: GraphSpec
+    /// The graph as written, then with the challengers' copies and the testers appended to its nodes.
+    var spec: GraphSpec
     let catalog: PluginCatalog
     var diagnostics: [Diagnostic] = []
+    /// Per challenger: its name, the node it replaces, and the indexes into `spec.nodes` of the
+    /// champion nodes it stands in for and of its copies.
+    var challengerIndexes: [(name: String, replaces: String, champion: [Int], challenger: [Int])] = []
 
     /// Loads the graph's plugins and resolves it. `includeDefaultPluginPaths` adds
     /// `TRELLIS_PLUGIN_PATH` and the executable's directory to the graph's own search path;
@@ -37,7 +41,8 @@ public struct GraphValidator {
         checkFeeds()
         var types: [NodeType?] = []
         for node in spec.nodes { types.append(resolveType(node)) }
-        let params = zip(spec.nodes, types).map { node, type in type.map { checkParams(node, $0) } ?? node.params }
+        var params = zip(spec.nodes, types).map { node, type in type.map { checkParams(node, $0) } ?? node.params }
+        expandShadow(types: &types, params: &params)
         let kinds = types.map { $0?.kind }
         let inputs = spec.nodes.map { resolveInputs($0, kinds: kinds) }
         let gates = spec.nodes.enumerated().map { index, node in resolveGates(node, index: index) }
@@ -55,7 +60,14 @@ public struct GraphValidator {
                 spec: spec.nodes[index], type: type, params: params[index], inputs: inputs[index].map(remap),
                 gates: gates[index].map { (position[$0.node], $0.labels) })
         }
-        return ResolvedGraph(spec: spec, catalog: catalog, nodes: nodes)
+        var shadow = ResolvedGraph.ShadowPlan()
+        shadow.testers = spec.nodes.indices.filter { spec.nodes[$0].isTester && types[$0] != nil }.map { position[$0] }.sorted()
+        shadow.challengers = challengerIndexes.map { entry in
+            ResolvedGraph.ShadowPlan.Challenger(
+                name: entry.name, replaces: entry.replaces, championSlots: entry.champion.map { position[$0] }.sorted(),
+                challengerSlots: entry.challenger.map { position[$0] }.sorted())
+        }
+        return ResolvedGraph(spec: spec, catalog: catalog, nodes: nodes, shadow: shadow)
     }
 
     private mutating func checkPins() {
@@ -87,7 +99,7 @@ public struct GraphValidator {
         }
     }
 
-    private mutating func resolveType(_ node: GraphSpec.NodeSpec) -> NodeType? {
+    mutating func resolveType(_ node: GraphSpec.NodeSpec) -> NodeType? {
         guard !node.use.value.isEmpty else { return nil }  // already reported by the format check
         let matches = catalog.nodeTypes(matching: node.use.value)
         if matches.count == 1 { return matches[0] }
@@ -109,7 +121,7 @@ public struct GraphValidator {
         return nil
     }
 
-    private mutating func checkParams(_ node: GraphSpec.NodeSpec, _ type: NodeType) -> ValueNode {
+    mutating func checkParams(_ node: GraphSpec.NodeSpec, _ type: NodeType) -> ValueNode {
         let violations = type.schema.validate(node.params)
         defer {
             if violations.isEmpty, type.pluginID == "trellis", type.name == "ffi" { checkForeignFunction(node) }

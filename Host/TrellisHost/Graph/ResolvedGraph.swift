@@ -3,8 +3,10 @@
 public struct ResolvedGraph: Sendable {
     public let spec: GraphSpec
     public let catalog: PluginCatalog
-    /// Nodes in topological order.
+    /// Nodes in topological order: the graph's own, then the challengers' copies, then the testers.
     public let nodes: [Node]
+    /// Challengers and testers, by slot.
+    public let shadow: ShadowPlan
 
     /// Something a node takes input from.
     public enum Endpoint: Sendable, Hashable {
@@ -23,6 +25,27 @@ public struct ResolvedGraph: Sendable {
         public let gates: [(node: Int, labels: [String])]
 
         public var name: String { spec.name }
+        /// 0 for the graph's own nodes; k for challenger k's copies.
+        public var branch: Int { spec.branch }
+    }
+
+    /// Which nodes each challenger's branch and its champion's side are made of.
+    public struct ShadowPlan: Sendable {
+        public var challengers: [Challenger] = []
+        /// Slots of the tester nodes.
+        public var testers: [Int] = []
+
+        public var isEmpty: Bool { challengers.isEmpty }
+
+        public struct Challenger: Sendable {
+            public var name: String
+            /// The champion node it replaces.
+            public var replaces: String
+            /// Slots of the champion nodes it stands in for (the replaced node and those downstream
+            /// of it), and of its own copies of them: each side's ledger is its nodes' sub-ledgers.
+            public var championSlots: [Int]
+            public var challengerSlots: [Int]
+        }
     }
 
     /// The index of the node named `name`.

@@ -87,6 +87,19 @@ public struct ValueNode: Sendable {
         return ValueNode(.object(members), at: location)
     }
 
+    /// This object with `other`'s members put over its own, key by key (other's added at the end).
+    public func overriding(with other: ValueNode) -> ValueNode {
+        guard case .object(var members) = kind, let extra = other.members else { return other }
+        for member in extra {
+            if let index = members.firstIndex(where: { $0.key == member.key }) {
+                members[index] = member
+            } else {
+                members.append(member)
+            }
+        }
+        return ValueNode(.object(members), at: location)
+    }
+
     /// The JSON type name used in messages: "integer", "object", ...
     public var typeName: String {
         switch kind {

@@ -22,7 +22,7 @@ struct JournalReader {
             equityValues: equity.map { $0["equity"] }, metrics: try JournalJSON.value(Metrics.self, from: row["metrics"]),
             prices: try prices(),
             nodes: try nodes(), plugins: try plugins(), feeds: try feeds(), orders: try orders(), labels: try labels(),
-            warnings: try JournalJSON.value([String].self, from: row["warnings"]), loopSeconds: row["loop_seconds"])
+            warnings: try JournalJSON.value([String].self, from: row["warnings"]), shadow: try shadow(), loopSeconds: row["loop_seconds"])
     }
 
     private func trades() throws -> (closed: [Trade], open: [Trade]) {
@@ -98,5 +98,43 @@ struct JournalReader {
         try Row.fetchAll(db, sql: "SELECT * FROM labels WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
             RunResult.LabelChange(node: row["node"], time: row["time"], label: row["label"])
         }
+    }
+
+    /// The shadow ledgers and verdicts, or nil for a run without challengers.
+    private func shadow() throws -> RunResult.ShadowReport? {
+        let sides = try Row.fetchAll(db, sql: "SELECT * FROM shadow_sides WHERE run_id = ? ORDER BY challenger, side DESC", arguments: [id])
+        guard !sides.isEmpty else { return nil }
+        func ledger(_ position: Int, _ side: String, _ row: Row) throws -> RunResult.Ledger {
+            let points = try Row.fetchAll(
+                db, sql: "SELECT open_time, equity FROM shadow_equity WHERE run_id = ? AND challenger = ? AND side = ? ORDER BY step",
+                arguments: [id, position, side])
+            let trades = try String.fetchAll(
+                db, sql: "SELECT trade FROM shadow_trades WHERE run_id = ? AND challenger = ? AND side = ? ORDER BY seq", arguments: [id, position, side]
+            ).map { try JournalJSON.value(Trade.self, from: $0) }
+            return RunResult.Ledger(
+                times: points.map { $0["open_time"] }, equity: points.map { $0["equity"] }, trades: trades.filter { !$0.isOpen },
+                openTrades: trades.filter(\.isOpen), metrics: try JournalJSON.value(Metrics.self, from: row["metrics"]))
+        }
+        var challengers: [RunResult.Challenger] = []
+        for position in Set(sides.map { $0["challenger"] as Int }).sorted() {
+            guard let champion = sides.first(where: { $0["challenger"] == position && $0["side"] == "champion" }),
+                let challenger = sides.first(where: { $0["challenger"] == position && $0["side"] == "challenger" })
+            else { continue }
+            challengers.append(
+                RunResult.Challenger(
+                    name: challenger["name"], replaces: challenger["replaces"],
+                    championNodes: try JournalJSON.value([String].self, from: champion["nodes"]),
+                    challengerNodes: try JournalJSON.value([String].self, from: challenger["nodes"]), championParameters: champion["parameters"],
+                    challengerParameters: challenger["parameters"], championUse: champion["use"], challengerUse: challenger["use"],
+                    champion: try ledger(position, "champion", champion), challenger: try ledger(position, "challenger", challenger)))
+        }
+        let verdicts = try Row.fetchAll(db, sql: "SELECT * FROM shadow_verdicts WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
+            RunResult.ShadowVerdict(
+                time: row["time"], tester: row["tester"], challenger: row["challenger"], verdict: row["verdict"], judgedBy: row["judged_by"],
+                championCount: row["champion_count"], challengerCount: row["challenger_count"], championMean: row["champion_mean"],
+                challengerMean: row["challenger_mean"], difference: row["difference"], effectSize: row["effect_size"], pValue: row["p_value"],
+                naivePValue: row["naive_p_value"], intervalLow: row["interval_low"], intervalHigh: row["interval_high"])
+        }
+        return RunResult.ShadowReport(challengers: challengers, verdicts: verdicts)
     }
 }

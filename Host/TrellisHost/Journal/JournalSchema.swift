@@ -54,6 +54,27 @@ enum JournalSchema {
                       time INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v3: shadow") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE shadow_sides (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, challenger INTEGER NOT NULL, side TEXT NOT NULL,
+                      name TEXT NOT NULL, replaces TEXT NOT NULL, nodes TEXT NOT NULL, use TEXT NOT NULL, parameters TEXT NOT NULL,
+                      final_equity REAL NOT NULL, metrics TEXT NOT NULL, PRIMARY KEY (run_id, challenger, side)) WITHOUT ROWID;
+                    CREATE TABLE shadow_equity (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, challenger INTEGER NOT NULL, side TEXT NOT NULL,
+                      step INTEGER NOT NULL, open_time INTEGER NOT NULL, equity REAL NOT NULL, PRIMARY KEY (run_id, challenger, side, step)) WITHOUT ROWID;
+                    CREATE TABLE shadow_trades (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, challenger INTEGER NOT NULL, side TEXT NOT NULL,
+                      seq INTEGER NOT NULL, trade TEXT NOT NULL, PRIMARY KEY (run_id, challenger, side, seq)) WITHOUT ROWID;
+                    CREATE TABLE shadow_verdicts (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, time INTEGER NOT NULL,
+                      tester TEXT NOT NULL, challenger TEXT NOT NULL, verdict TEXT NOT NULL, judged_by TEXT NOT NULL,
+                      champion_count INTEGER NOT NULL, challenger_count INTEGER NOT NULL, champion_mean REAL NOT NULL,
+                      challenger_mean REAL NOT NULL, difference REAL NOT NULL, effect_size REAL NOT NULL, p_value REAL NOT NULL,
+                      naive_p_value REAL, interval_low REAL, interval_high REAL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -27,6 +27,7 @@ struct JournalWriter {
         try writePrices()
         try writeOrders()
         try writeLabels()
+        try writeShadow()
     }
 
     private func writeNodes() throws {
@@ -105,6 +106,42 @@ extension JournalWriter {
         let insert = try db.makeStatement(sql: "INSERT INTO labels VALUES (?, ?, ?, ?, ?)")
         for (seq, change) in run.labels.enumerated() {
             try insert.execute(arguments: [run.runID, seq, change.node, change.time, change.label])
+        }
+    }
+}
+
+extension JournalWriter {
+    /// Each challenger's two sides (summary, thinned equity, trades as JSON) and every verdict.
+    fileprivate func writeShadow() throws {
+        guard let shadow = run.shadow else { return }
+        let side = try db.makeStatement(sql: "INSERT INTO shadow_sides VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let equity = try db.makeStatement(sql: "INSERT INTO shadow_equity VALUES (?, ?, ?, ?, ?, ?)")
+        let trade = try db.makeStatement(sql: "INSERT INTO shadow_trades VALUES (?, ?, ?, ?, ?)")
+        for (position, challenger) in shadow.challengers.enumerated() {
+            let sides = [
+                ("champion", challenger.champion, challenger.championNodes, challenger.championUse, challenger.championParameters),
+                ("challenger", challenger.challenger, challenger.challengerNodes, challenger.challengerUse, challenger.challengerParameters),
+            ]
+            for (name, ledger, nodes, use, parameters) in sides {
+                try side.execute(arguments: [
+                    run.runID, position, name, challenger.name, challenger.replaces, try JournalJSON.text(nodes), use, parameters,
+                    ledger.finalEquity, try JournalJSON.text(ledger.metrics),
+                ])
+                for step in Downsample.keepingShape(ledger.equity, spans: Journal.equityPoints / 4) {
+                    try equity.execute(arguments: [run.runID, position, name, step, ledger.times[step], ledger.equity[step]])
+                }
+                for (seq, round) in (ledger.trades + ledger.openTrades).enumerated() {
+                    try trade.execute(arguments: [run.runID, position, name, seq, try JournalJSON.text(round)])
+                }
+            }
+        }
+        let verdict = try db.makeStatement(sql: "INSERT INTO shadow_verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (seq, look) in shadow.verdicts.enumerated() {
+            try verdict.execute(arguments: [
+                run.runID, seq, look.time, look.tester, look.challenger, look.verdict, look.judgedBy, look.championCount, look.challengerCount,
+                look.championMean, look.challengerMean, look.difference, look.effectSize, look.pValue, look.naivePValue, look.intervalLow,
+                look.intervalHigh,
+            ])
         }
     }
 }

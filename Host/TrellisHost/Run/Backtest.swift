@@ -32,6 +32,10 @@ public final class Backtest {
         /// Where `trellis kill` leaves its request (`kill/<run id>` or `kill/all` in it); nil:
         /// the run cannot be killed from outside.
         public var controlDirectory: String?
+        /// Send the orders that reach a broker node to that node, as a live run does, rather than
+        /// to the simulated venue; the broker's fills are booked into the account. Challengers
+        /// (docs/shadow.md) fill on their own simulated venues either way.
+        public var routesOrdersToBrokers = false
 
         public init(includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = [], logger: Logger = Logger(label: "trellis")) {
             self.includeDefaultPluginPaths = includeDefaultPluginPaths
@@ -76,6 +80,7 @@ public final class Backtest {
         let createProblems = engine.createNodes()
         guard createProblems.isEmpty else { throw DiagnosticsError(createProblems) }
         engine.keepsOrderLog = options.keepsOrderLog
+        engine.routesOrdersToBrokers = options.routesOrdersToBrokers
         let startedAt = Int64(Date().timeIntervalSince1970 * 1e9)
         let runID = runID(startedAt: startedAt)
         if let directory = options.controlDirectory {
@@ -213,7 +218,37 @@ public final class Backtest {
             prices: tape.priceSeries(instruments: instruments), nodes: nodeReports(),
             plugins: graph.usedPlugins.map { RunResult.PluginReport(id: $0.id, version: $0.version, path: $0.path, sha256: $0.sha256) },
             feeds: feeds, orders: engine.orderLog.events(names: engine.names, instruments: instruments), labels: engine.labelLog, warnings: warnings,
-            loopSeconds: loopSeconds)
+            shadow: shadowReport(), loopSeconds: loopSeconds)
+    }
+
+    /// Each challenger's ledger next to its champion side's, and the verdicts.
+    private func shadowReport() -> RunResult.ShadowReport? {
+        let book = engine.shadow
+        guard book.isActive else { return nil }
+        let times = engine.venue.equityOpenTimes
+        func ledger(_ venue: SimulatedVenue, slots: [Int], equity: [Double]) -> RunResult.Ledger {
+            let names = Set(slots.map { graph.nodes[$0].name })
+            let closed = venue.trades.closed.filter { names.contains($0.node) }
+            let open = venue.trades.openTrades.filter { names.contains($0.node) }
+            let commissions = slots.reduce(0.0) { total, slot in
+                total + venue.nodeHoldings[Int(engine.nodeID(slot))].reduce(0) { $0 + $1.commission }
+            }
+            let curve = Array(equity.prefix(times.count))
+            return RunResult.Ledger(
+                times: Array(times.prefix(curve.count)), equity: curve, trades: closed, openTrades: open,
+                metrics: Metrics.compute(times: Array(times.prefix(curve.count)), equity: curve, closed: closed, open: open, commissions: commissions))
+        }
+        let challengers = book.challengers.enumerated().map { index, plan in
+            let replaced = graph.nodes[plan.championSlots.first { graph.nodes[$0].name == plan.replaces } ?? plan.championSlots[0]]
+            let copy = graph.nodes[plan.challengerSlots.first { graph.nodes[$0].spec.standsFor == plan.replaces } ?? plan.challengerSlots[0]]
+            return RunResult.Challenger(
+                name: plan.name, replaces: plan.replaces, championNodes: plan.championSlots.map { graph.nodes[$0].name },
+                challengerNodes: plan.challengerSlots.map { graph.nodes[$0].name }, championParameters: replaced.params.jsonText,
+                challengerParameters: copy.params.jsonText, championUse: replaced.type.name, challengerUse: copy.type.name,
+                champion: ledger(engine.venue, slots: plan.championSlots, equity: book.championCurves[index]),
+                challenger: ledger(engine.shadowVenues[index], slots: plan.challengerSlots, equity: book.challengerCurves[index]))
+        }
+        return RunResult.ShadowReport(challengers: challengers, verdicts: book.verdicts)
     }
 
     /// When the market event in slot `index` began: a bar's open, or the event's time.

@@ -47,6 +47,9 @@ public struct RunResult: Sendable, Codable {
     /// The labels of the nodes that gate others (regimes), as they changed.
     public var labels: [LabelChange]
     public var warnings: [String]
+    /// The challengers' and champions' ledgers and the testers' verdicts, when the graph has a
+    /// `shadow:` section.
+    public var shadow: ShadowReport? = nil
     /// Wall-clock seconds of the event loop alone (loading and creating excluded).
     public var loopSeconds: Double
 

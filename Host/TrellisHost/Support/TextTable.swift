@@ -1,21 +1,21 @@
 /// Left-aligned columns for terminal output; numbers can be right-aligned.
-struct TextTable {
+public struct TextTable {
     let columns: [String]
     var rightAligned: Set<Int> = []
     var indent = 0
     private var rows: [[String]] = []
 
-    init(columns: [String], rightAligned: Set<Int> = [], indent: Int = 0) {
+    public init(columns: [String], rightAligned: Set<Int> = [], indent: Int = 0) {
         self.columns = columns
         self.rightAligned = rightAligned
         self.indent = indent
     }
 
-    var isEmpty: Bool { rows.isEmpty }
+    public var isEmpty: Bool { rows.isEmpty }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    public mutating func add(_ row: [String]) { rows.append(row) }
 
-    var text: String {
+    public var text: String {
         let all = [columns] + rows
         let widths = columns.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         let margin = String(repeating: " ", count: indent)

@@ -142,21 +142,7 @@ extension SimulatedVenue {
     private func bookFill(_ intent: trellis_order, quantity: Double, price: Double, fee: Double, time: Int64, emit: Sink) {
         let instrument = Int(intent.header.instrument)
         let signed = Double(intent.side) * quantity
-        book.pointee.cash -= signed * price + fee
-        let wasFlat = account[instrument].quantity == 0
-        account[instrument].apply(signed, at: price, commission: fee)
-        if wasFlat, account[instrument].quantity != 0 {
-            held[book.pointee.heldCount] = UInt32(instrument)
-            book.pointee.heldCount += 1
-        } else if account[instrument].quantity == 0, let index = (0..<book.pointee.heldCount).first(where: { held[$0] == UInt32(instrument) }) {
-            book.pointee.heldCount -= 1
-            held[index] = held[book.pointee.heldCount]
-        }
-        nodeHoldings[Int(intent.origin)][instrument].apply(signed, at: price, commission: fee)
-        trades.record(
-            node: intent.origin, nodeName: nodeNames[Int(intent.origin)], instrument: UInt32(instrument),
-            symbol: instruments.symbol(UInt32(instrument)), signedQuantity: signed, price: price, commission: fee,
-            time: time, bar: barIndex[instrument], step: currentStep)
+        account(origin: intent.origin, instrument: instrument, signed: signed, price: price, fee: fee, time: time)
         var fill = trellis_fill()
         fill.header = trellis_event_header(
             size: UInt32(MemoryLayout<trellis_fill>.size), type: UInt16(TRELLIS_EVENT_FILL), flags: 0, ts_ns: time,
@@ -169,6 +155,39 @@ extension SimulatedVenue {
         fill.commission = fee
         fill.position = nodeHoldings[Int(intent.origin)][instrument].quantity
         withUnsafePointer(to: fill) { emit(UnsafeRawPointer($0), MemoryLayout<trellis_fill>.size) }
+    }
+
+    /// Books a fill a broker node reported into the account and its origin's sub-ledger, and
+    /// sets its `position`. A fill of an unknown instrument or origin is left alone.
+    func bookReported(_ fill: UnsafeMutablePointer<trellis_fill>) {
+        let instrument = Int(fill.pointee.header.instrument), origin = Int(fill.pointee.origin)
+        guard instrument >= 1, instrument <= instruments.count, origin < nodeHoldings.count, fill.pointee.quantity.isFinite,
+            fill.pointee.price.isFinite
+        else { return }
+        let signed = Double(fill.pointee.side) * fill.pointee.quantity
+        account(
+            origin: fill.pointee.origin, instrument: instrument, signed: signed, price: fill.pointee.price, fee: fill.pointee.commission,
+            time: fill.pointee.header.ts_ns)
+        fill.pointee.position = nodeHoldings[origin][instrument].quantity
+    }
+
+    /// Moves cash, the account's and the origin's holdings, and the trade book by one fill.
+    private func account(origin: UInt32, instrument: Int, signed: Double, price: Double, fee: Double, time: Int64) {
+        book.pointee.cash -= signed * price + fee
+        let wasFlat = account[instrument].quantity == 0
+        account[instrument].apply(signed, at: price, commission: fee)
+        if wasFlat, account[instrument].quantity != 0 {
+            held[book.pointee.heldCount] = UInt32(instrument)
+            book.pointee.heldCount += 1
+        } else if account[instrument].quantity == 0, let index = (0..<book.pointee.heldCount).first(where: { held[$0] == UInt32(instrument) }) {
+            book.pointee.heldCount -= 1
+            held[index] = held[book.pointee.heldCount]
+        }
+        nodeHoldings[Int(origin)][instrument].apply(signed, at: price, commission: fee)
+        trades.record(
+            node: origin, nodeName: nodeNames[Int(origin)], instrument: UInt32(instrument),
+            symbol: instruments.symbol(UInt32(instrument)), signedQuantity: signed, price: price, commission: fee,
+            time: time, bar: barIndex[instrument], step: currentStep)
     }
 
     /// Reports a change of an order's state; `ordered` is its size in units once known.

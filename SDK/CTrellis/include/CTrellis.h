@@ -393,6 +393,70 @@ typedef struct trellis_custom {
  */
 #define TRELLIS_CUSTOM_FEATURE_NAMES 2u
 
+/**
+ * Shadow A/B (docs/shadow.md). The host sends a tester (a node under `shadow:`) the challengers
+ * once before the first timestamp: TRELLIS_CUSTOM_SHADOW_BRANCHES, a `trellis_shadow_branches`
+ * followed by `count` pairs of NUL-terminated UTF-8 names (the challenger, the champion node it
+ * replaces). Challenger `i` is the i-th pair, from 0.
+ */
+#define TRELLIS_CUSTOM_SHADOW_BRANCHES 3u
+/**
+ * After each timestamp: a `trellis_shadow_branches` followed by 2 × `count` doubles, for each
+ * challenger the equity of its champion side and then its own, both marked at the last prices.
+ * Each side starts with the venue's cash; a side's equity moves by the realised and unrealised
+ * profit, less commission, of the orders its nodes originated.
+ */
+#define TRELLIS_CUSTOM_SHADOW_EQUITY 4u
+/** A round trip of one side closed (wholly or partly): a `trellis_shadow_trade`. */
+#define TRELLIS_CUSTOM_SHADOW_TRADE 5u
+/** A tester's verdict on one challenger, with its figures: a `trellis_shadow_verdict`. The host journals it. */
+#define TRELLIS_CUSTOM_SHADOW_VERDICT 6u
+
+/* Verdicts (trellis_shadow_verdict.verdict); a tester's signal carries the same words as its label. */
+#define TRELLIS_VERDICT_INSUFFICIENT_DATA 0 /**< "insufficient-data": too few returns to judge yet. */
+#define TRELLIS_VERDICT_CHALLENGER_BETTER 1 /**< "challenger-better". */
+#define TRELLIS_VERDICT_CHAMPION_BETTER 2   /**< "champion-better". */
+#define TRELLIS_VERDICT_NO_DIFFERENCE 3     /**< "no-difference": no difference luck could not explain, so far. */
+
+/** The payload header of TRELLIS_CUSTOM_SHADOW_BRANCHES and TRELLIS_CUSTOM_SHADOW_EQUITY. */
+typedef struct trellis_shadow_branches {
+    uint32_t count; /**< Challengers. */
+    uint32_t flags; /**< TRELLIS_SHADOW_FINAL or 0. */
+} trellis_shadow_branches;
+
+/** The last equity event of a run: the ledgers after the data ended and positions were settled. */
+#define TRELLIS_SHADOW_FINAL 0x0001u
+
+/** The payload of TRELLIS_CUSTOM_SHADOW_TRADE. */
+typedef struct trellis_shadow_trade {
+    uint32_t challenger;    /**< Index of the challenger, from 0. */
+    uint32_t side;          /**< 0: the champion's side; 1: the challenger's. */
+    int64_t entry_ns;       /**< When the trade opened; header.ts_ns is when it closed. */
+    double quantity;        /**< Positive long, negative short. */
+    double entry_price;
+    double exit_price;
+    double net_profit;      /**< After commission. */
+    double return_fraction; /**< Net return on the entry notional. */
+} trellis_shadow_trade;
+
+/** The payload of TRELLIS_CUSTOM_SHADOW_VERDICT. Means and differences are of per-period or per-trade returns. */
+typedef struct trellis_shadow_verdict {
+    uint32_t challenger;       /**< Index of the challenger, from 0. */
+    int32_t verdict;           /**< TRELLIS_VERDICT_*. */
+    uint32_t champion_count;   /**< Returns judged on each side. */
+    uint32_t challenger_count;
+    double champion_mean;
+    double challenger_mean;
+    double difference;         /**< challenger_mean − champion_mean. */
+    double effect_size;        /**< Cohen's d: the difference in standard deviations. */
+    double p_value;            /**< Always valid under repeated looks (the sequential guard): the verdict uses it. */
+    double naive_p_value;      /**< Welch's t-test at this look alone; NaN when not computable. */
+    double interval_low;       /**< Bootstrap confidence interval of the difference; NaN when not computed. */
+    double interval_high;
+    uint32_t judged_by;        /**< 0: per-period returns; 1: per-trade returns. */
+    uint32_t period_seconds;   /**< The periods' length in seconds (judged_by 0), e.g. 86400; 0 for trades. */
+} trellis_shadow_verdict;
+
 /** Some values of this vector are NaN: their indicators are still warming up. */
 #define TRELLIS_FEATURES_INCOMPLETE 0x0001u
 
@@ -743,6 +807,9 @@ TRELLIS_STATIC_ASSERT(sizeof(trellis_account) == 56, "account");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_timer) == 40, "timer");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_custom) == 32, "custom");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_feature_vector) == 24, "feature vector");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_shadow_branches) == 8, "shadow branches");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_shadow_trade) == 56, "shadow trade");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_shadow_verdict) == 88, "shadow verdict");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_instrument) == 96, "instrument");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_host) == 72, "host table");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_host, emit) == 16, "host emit");

@@ -20,6 +20,8 @@ enum Repository {
 
     /// The Swift sma-cross plugin built by SwiftPM.
     static var swiftSMACross: String { buildDirectory + "/libTrellisSMACross.so" }
+    /// The shadow tester plugin (ab-shadow).
+    static var abShadow: String { buildDirectory + "/libTrellisABShadow.so" }
 
     /// The `trellis` executable built by SwiftPM.
     static var trellis: String { buildDirectory + "/trellis" }

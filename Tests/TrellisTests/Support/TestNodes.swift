@@ -159,6 +159,38 @@ struct TestStrategy: Node {
     }
 }
 
+/// Holds long, flat or short by a seeded coin each bar, `quantity` units; with `long_bias`, the
+/// coin favours long by that much (0.1: long 10 points more often). No edge unless the prices drift.
+struct TestCoin: Node {
+    static let descriptor = NodeDescriptor(
+        type: "test-coin", kind: .strategy, version: "1.0.0", description: "Random positions from a seeded coin.",
+        parameters:
+            #"{"type": "object", "additionalProperties": false, "properties": {"seed": {"type": "integer", "default": 1}, "quantity": {"type": "number", "default": 10}, "long_bias": {"type": "number", "default": 0}}}"#
+    )
+
+    let context: NodeContext
+    let quantity: Double
+    let longBias: Double
+    var random: SeededRandom
+    var position = 0.0
+
+    init(context: NodeContext, parameters: Parameters) throws(PluginError) {
+        self.context = context
+        random = SeededRandom(seed: UInt64(try parameters.integer("seed")))
+        quantity = try parameters.number("quantity")
+        longBias = try parameters.number("long_bias")
+    }
+
+    mutating func onBar(_ bar: Bar) {
+        let draw = random.unit()
+        let target = draw < 1.0 / 3 + longBias ? quantity : draw < 2.0 / 3 + longBias / 2 ? 0 : -quantity
+        let change = target - position
+        guard change != 0 else { return }
+        context.emit(Order(instrument: bar.header.instrument, side: change > 0 ? .buy : .sell, quantity: abs(change)))
+        position = target
+    }
+}
+
 /// Approves order intents (scaled by `scale`), denying every `deny_every`-th with a reason.
 struct TestRisk: Node {
     static let descriptor = NodeDescriptor(
@@ -400,5 +432,6 @@ private let testNodesEntry: trellis_plugin_entry_fn = { info in
         info, id: "test-nodes", version: "1.0.0", description: "Nodes for engine tests.",
         nodes: [
             TestModel.self, TestStrategy.self, TestRisk.self, TestObserver.self, TestRogue.self, TestBadOrders.self, TestOrders.self, TestHostile.self,
+            TestCoin.self,
         ])
 }
