@@ -268,25 +268,16 @@ import TrellisSDK
     }
 }
 
-/// A seeded stream of uniform and normal numbers for the tests (SplitMix64, then Box–Muller), the
-/// same on every run and machine.
+/// A seeded stream of uniform and normal numbers for the tests (SeededRandom, then Box–Muller),
+/// the same on every run and machine.
 fileprivate struct NormalStream {
-    private var state: UInt64
+    private var source: SeededRandom
     private var spare: Double?
 
-    init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(seed: UInt64) { source = SeededRandom(seed: seed) }
 
     /// A number in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func unit() -> Double { source.unit() }
 
     /// A normal draw with the given mean and standard deviation.
     mutating func normal(mean: Double = 0, deviation: Double = 1) -> Double {
