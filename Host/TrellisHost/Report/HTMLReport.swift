@@ -11,19 +11,7 @@ public enum HTMLReport {
 
     public static func render(_ run: RunResult) -> String {
         let charts = ReportCharts(run: run)
-        var page = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title(run)))</title>
-            <style>\(HTMLReportStyle.css)</style>
-            </head>
-            <body>
-            <main>
-
-            """
+        var page = HTML.pageStart(title: title(run), style: HTMLReportStyle.css)
         page += header(run)
         page += keyFigures(run)
         for warning in run.warnings { page += #"<p class="warning">\#(HTML.escape(warning))</p>"# + "\n" }

@@ -6,17 +6,8 @@ import Foundation
 public enum ShadowHTMLReport {
     public static func render(_ run: RunResult) -> String {
         let name = run.graphFile.split(separator: "/").last.map(String.init) ?? run.graphFile
-        var page = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(name)) · Trellis shadow A/B \(HTML.escape(run.runID))</title>
-            <style>\(HTMLReportStyle.css)\(css)</style>
-            </head>
-            <body>
-            <main>
+        var page = HTML.pageStart(title: "\(name) · Trellis shadow A/B \(run.runID)", style: HTMLReportStyle.css + css)
+        page += """
             <header>
             <div class="eyebrow">Trellis shadow A/B</div>
             <h1>\(HTML.escape(name))</h1>
