@@ -45,7 +45,7 @@ public enum ShadowHTMLReport {
             }
             figures += " · \(looks.count) looks, \(last.challengerCount) \(last.judgedBy) on each side"
             html += """
-                <section class="verdict \(tone)"><div class="label">Verdict of \(HTML.escape(last.tester)) at \(Timestamp.format(last.time))</div>
+                <section class="verdict \(tone)"><div class="label">Latest verdict, \(Timestamp.format(last.time)) · tester \(HTML.escape(last.tester))</div>
                 <div class="value">\(ShadowExplanation.title(last.verdict))</div>
                 <p class="meaning">\(HTML.escape(ShadowExplanation.sentence(last, champion: challenger.replaces)))</p>
                 <p class="note">\(HTML.escape(figures))</p></section>
