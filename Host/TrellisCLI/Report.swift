@@ -43,14 +43,8 @@ struct Report: ParsableCommand {
             if list { return print(try runList(journal)) }
             let result = try journal.load(runID)
             if let html {
-                let page = HTMLReport.render(result)
-                do {
-                    try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
-                } catch {
-                    printError("error: cannot write \(html): \(error.localizedDescription)")
-                    throw ExitCode(1)
-                }
-                print("wrote \(html) (\(page.utf8.count / 1024) KB): run \(result.runID) of \(result.graphFile)")
+                let size = try writePage(HTMLReport.render(result), to: html)
+                print("wrote \(html) (\(size)): run \(result.runID) of \(result.graphFile)")
             } else if json {
                 print(String(decoding: try RunJSON.encode(result), as: UTF8.self))
             } else {
@@ -72,4 +66,15 @@ struct Report: ParsableCommand {
         }
         return table.text
     }
+}
+
+/// Writes an HTML page atomically and returns its size ("85 KB"); a failure says which file and why.
+func writePage(_ page: String, to path: String) throws -> String {
+    do {
+        try Data(page.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        printError("error: cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
+        throw ExitCode(1)
+    }
+    return "\(page.utf8.count / 1024) KB"
 }

@@ -37,13 +37,7 @@ struct ShadowReportCommand: ParsableCommand {
         }
         print(ShadowText.render(result))
         guard result.shadow != nil else { throw ExitCode(1) }
-        let page = ShadowHTMLReport.render(result)
-        do {
-            try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
-        } catch {
-            printError("error: cannot write \(html): \(error.localizedDescription)")
-            throw ExitCode(1)
-        }
-        print("\nwrote \(html) (\(page.utf8.count / 1024) KB)")
+        let size = try writePage(ShadowHTMLReport.render(result), to: html)
+        print("\nwrote \(html) (\(size))")
     }
 }

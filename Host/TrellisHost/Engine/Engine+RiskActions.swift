@@ -7,20 +7,31 @@ extension Engine {
     /// Sends every risk node the account, marked at the last prices, after a timestamp; a
     /// challenger's risk node gets its own venue's.
     func sendAccount(at time: Int64) {
+        var account = trellis_account()
+        var branch = -1
         for slot in riskSlots {
-            var account = trellis_account()
+            // Risk slots come in topological order: the graph's own first, then each branch's.
+            guard slots[slot].branch != branch else {
+                deliverAccount(account, to: slot)
+                continue
+            }
+            branch = slots[slot].branch
             account.header = trellis_event_header(
                 size: UInt32(MemoryLayout<trellis_account>.size), type: UInt16(TRELLIS_EVENT_ACCOUNT), flags: 0, ts_ns: time, instrument: 0, source: 0)
-            let balances = venue(ofBranch: slots[slot].branch).balances
+            let balances = venue(ofBranch: branch).balances
             account.cash = balances.cash
             account.equity = balances.equity
             account.realized_pnl = balances.realized
             account.commission = balances.commission
-            withUnsafePointer(to: account) { pointer in
-                pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(slot, $0) }
-            }
-            if !queue.pointee.isEmpty { drain() }
+            deliverAccount(account, to: slot)
         }
+    }
+
+    private func deliverAccount(_ account: trellis_account, to slot: Int) {
+        withUnsafePointer(to: account) { pointer in
+            pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(slot, $0) }
+        }
+        if !queue.pointee.isEmpty { drain() }
     }
 
     /// `close_position`: the risk node in `slot` closes node `origin`'s position in
