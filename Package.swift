@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "TrellisSDK", dependencies: ["CTrellis"], path: "SDK/TrellisSDK"),
         // libffi (libffi-dev), for the ffi node type.
         .target(name: "CFFI", path: "Host/CFFI", linkerSettings: [.linkedLibrary("ffi")]),
+        // Signal handlers, the watchdog and guarded buffers: what must not run Swift code.
+        .target(name: "CTrellisGuard", path: "Host/CTrellisGuard"),
 
         // The host: loader, graph, engine, feeds, simulated venue; and the command-line tool.
         .target(
@@ -39,6 +41,7 @@ let package = Package(
                 "CTrellis",
                 "TrellisSDK",
                 "CFFI",
+                "CTrellisGuard",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +84,7 @@ let package = Package(
 )
 
 // Upcoming language features, for every Swift target.
-for target in package.targets where !["CTrellis", "CFFI"].contains(target.name) {
+for target in package.targets where !["CTrellis", "CFFI", "CTrellisGuard", "CBenchSupport"].contains(target.name) {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),

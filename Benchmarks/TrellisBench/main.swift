@@ -6,8 +6,30 @@ import Foundation
 ///     swift run -c release trellis-bench [names…] [--calls N] [--bars N] [--json FILE]
 ///     swift run -c release trellis-bench tile N FILE    (N tiled GOOG minute bars, as CSV)
 let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+    usage: trellis-bench [NAME…] [--calls N] [--bars N] [--json FILE]
+           trellis-bench tile N FILE
+
+    Times the product against a baseline measured in the same run, and prints each figure next to
+    its target (docs/performance.md). Build with -c release first.
+
+      NAME          benchmarks to run (all when none): startup, csv, routing, sma, memory, features, ffi
+      --bars N      bars per replay (default 1,000,000)
+      --calls N     calls for the ffi benchmark (default 10,000,000)
+      --json FILE   also write every figure, its target and whether it was met, as JSON
+      tile N FILE   write N tiled GOOG minute bars to FILE, as CSV
+      -h, --help    show this help
+    """
+if arguments.contains("-h") || arguments.contains("--help") || arguments.first == "help" {
+    print(usage)
+    exit(0)
+}
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { arguments[safe: $0 + 1] } }
-func option(_ name: String, _ fallback: Int) -> Int { option(name).flatMap { Int($0) } ?? fallback }
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let text = option(name) else { return fallback }
+    guard let value = Int(text), value > 0 else { fail("\(name) takes a positive whole number, not '\(text)'\n\n\(usage)", status: 2) }
+    return value
+}
 let calls = option("--calls", 10_000_000), bars = option("--bars", 1_000_000)
 let benchmarks: [String: () throws -> [Figure]] = [
     "ffi": { try FFIBenchmark.run(calls: calls) }, "features": { try FeaturesBenchmark.run(bars: bars) },
@@ -28,7 +50,15 @@ if arguments.first == "tile" {
 var chosen: [String] = []
 var index = 0
 while index < arguments.count {
-    if arguments[index].hasPrefix("--") { index += 2 } else { chosen.append(arguments[index]); index += 1 }
+    if arguments[index].hasPrefix("-") {
+        guard ["--calls", "--bars", "--json"].contains(arguments[index]), index + 1 < arguments.count else {
+            fail("unknown option or missing value: \(arguments[index])\n\n\(usage)", status: 2)
+        }
+        index += 2
+    } else {
+        chosen.append(arguments[index])
+        index += 1
+    }
 }
 if let unknown = chosen.first(where: { benchmarks[$0] == nil }) {
     fail("no benchmark '\(unknown)'; there is: \(benchmarks.keys.sorted().joined(separator: ", "))", status: 2)

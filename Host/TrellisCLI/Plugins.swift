@@ -32,6 +32,11 @@ struct Plugins: ParsableCommand {
             for plugin in catalog.shadowed { print("shadowed: \(plugin.path) is also plugin '\(plugin.id)'; the one above is used") }
             for failure in catalog.skipped { print("skipped: \(failure)") }
             for plugin in catalog.plugins { if let warning = plugin.exportWarning { print("warning: \(warning)") } }
+            if catalog.ignored > 0 {
+                print(
+                    "ignored: \(catalog.ignored) shared librar\(catalog.ignored == 1 ? "y" : "ies") named lib*.so without trellis_plugin_entry (not plugins; never loaded)"
+                )
+            }
         }
     }
 

@@ -68,12 +68,13 @@ struct Report: ParsableCommand {
     }
 }
 
-/// Writes an HTML page atomically and returns its size ("85 KB"); a failure says which file and why.
+/// Writes an HTML page atomically and returns its size ("85 KB"); a failure says which file and
+/// why. Only a regular file or a new path is written (`OutputFile`).
 func writePage(_ page: String, to path: String) throws -> String {
     do {
-        try Data(page.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFile.write(Data(page.utf8), to: path)
     } catch {
-        printError("error: cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
+        printError("error: \(error)")
         throw ExitCode(1)
     }
     return "\(page.utf8.count / 1024) KB"

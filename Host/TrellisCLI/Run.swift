@@ -33,6 +33,19 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // A journal that cannot take the run is found before the run, not after it.
+        var store: Journal?
+        if !noJournal {
+            do {
+                let opened = try journal.open(create: true)
+                try opened.checkWritable()
+                store = opened
+            } catch {
+                printError("error: \(error)")
+                printError("(or run with --no-journal to run without storing it)")
+                throw ExitCode(1)
+            }
+        }
         let result: RunResult
         do {
             let progress = ProgressBar.onTerminal()
@@ -49,8 +62,8 @@ struct Run: ParsableCommand {
             throw fail(error)
         }
         var storeError: JournalError?
-        if !noJournal {
-            do { try journal.open(create: true).save(result) } catch { storeError = error }
+        if let store {
+            do { try store.save(result) } catch { storeError = error }
         }
         if json {
             print(String(decoding: try RunJSON.encode(result), as: UTF8.self))

@@ -157,13 +157,13 @@ let abShadowParameters = """
         "period": {"enum": ["hour", "day"], "default": "day", "description": "The length of the periods whose returns are compared (UTC)."},
         "judge_by": {"enum": ["periods", "trades"], "default": "periods",
                      "description": "Which returns the verdict compares: per period (the default) or per closed trade."},
-        "min_sample": {"type": "integer", "minimum": 2, "default": 30, "description": "Returns each side needs before any verdict."},
-        "min_trades": {"type": "integer", "minimum": 0, "default": 0, "description": "Closed trades each side needs before any verdict."},
-        "look_every": {"type": "integer", "minimum": 1, "default": 1, "description": "Periods between looks (judge_by: periods); the guard allows any number."},
+        "min_sample": {"type": "integer", "minimum": 2, "maximum": 100000, "default": 30, "description": "Returns each side needs before any verdict."},
+        "min_trades": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0, "description": "Closed trades each side needs before any verdict."},
+        "look_every": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1, "description": "Periods between looks (judge_by: periods); the guard allows any number."},
         "mixture_scale": {"type": "number", "exclusiveMinimum": 0, "default": 0.2,
                           "description": "The guard's mixing scale: the size of difference, in standard deviations, it is most sensitive to."},
-        "resamples": {"type": "integer", "minimum": 100, "default": 2000, "description": "Bootstrap resamples for the interval of the difference."},
-        "seed": {"type": "integer", "minimum": 0, "default": 1, "description": "Seed of the bootstrap: the same run gives the same interval."}
+        "resamples": {"type": "integer", "minimum": 100, "maximum": 1000000, "default": 2000, "description": "Bootstrap resamples for the interval of the difference."},
+        "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740991, "default": 1, "description": "Seed of the bootstrap: the same run gives the same interval."}
       }
     }
     """

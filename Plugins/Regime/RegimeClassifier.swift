@@ -56,16 +56,16 @@ let regimeParameters = """
       "type": "object",
       "additionalProperties": false,
       "properties": {
-        "adx_period": {"type": "integer", "minimum": 1, "default": 14, "description": "ADX and ±DI period, bars."},
-        "atr_period": {"type": "integer", "minimum": 1, "default": 14, "description": "ATR period, bars."},
-        "er_period": {"type": "integer", "minimum": 1, "default": 10, "description": "Efficiency-ratio period, bars."},
+        "adx_period": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 14, "description": "ADX and ±DI period, bars."},
+        "atr_period": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 14, "description": "ATR period, bars."},
+        "er_period": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 10, "description": "Efficiency-ratio period, bars."},
         "trend_adx": {"type": "number", "minimum": 0, "default": 25, "description": "ADX at or above this (with trend_er) is a trend."},
         "trend_er": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.3, "description": "Efficiency ratio a trend needs."},
         "range_adx": {"type": "number", "minimum": 0, "default": 20, "description": "ADX at or below this is a range."},
         "range_er": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.2, "description": "Efficiency ratio below this is a range."},
         "volatile_atr_percent": {"type": "number", "exclusiveMinimum": 0, "default": 3,
                                  "description": "ATR at or above this percentage of the close is volatile."},
-        "min_dwell": {"type": "integer", "minimum": 1, "default": 3, "description": "Bars a new label must hold before it replaces the current one."}
+        "min_dwell": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 3, "description": "Bars a new label must hold before it replaces the current one."}
       }
     }
     """

@@ -11,7 +11,7 @@ struct CircuitBreaker: Node {
             {
               "type": "object", "additionalProperties": false,
               "properties": {
-                "losses": {"type": "integer", "minimum": 1, "default": 3, "description": "Losing trades in a row that trip the breaker."},
+                "losses": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 3, "description": "Losing trades in a row that trip the breaker."},
                 "cooldown": {"type": "string", "pattern": "^[0-9.]+[mhd]$", "default": "1d", "description": "How long the first trip blocks entries: 30m, 4h, 2d."},
                 "max_cooldown": {"type": "string", "pattern": "^[0-9.]+[mhd]$", "default": "8d", "description": "The longest a cooldown grows to."},
                 "reset_after": {"type": "string", "pattern": "^[0-9.]+[mhd]$", "default": "10d",
@@ -39,7 +39,9 @@ struct CircuitBreaker: Node {
         losses = try parameters.integer("losses")
         func duration(_ key: String) throws(PluginError) -> Int64 {
             let text = try parameters.string(key)
-            guard let value = DurationText.nanoseconds(text) else { throw PluginError("\(key) '\(text)' is not a duration; write 30m, 4h or 2d") }
+            guard let value = DurationText.nanoseconds(text) else {
+                throw PluginError("\(key) '\(text)' is not a duration of at most 100 years; write 30m, 4h or 2d")
+            }
             return value
         }
         cooldown = try duration("cooldown")
@@ -68,12 +70,13 @@ struct CircuitBreaker: Node {
         lossesInARow += 1
         guard lossesInARow >= losses else { return }
         let now = context.now
-        if trips > 0, now - blockedUntil >= resetAfter { trips = 0 }
+        if trips > 0, now.subtractingReportingOverflow(blockedUntil).partialValue >= resetAfter { trips = 0 }
         trips += 1
         var length = cooldown
-        for _ in 1..<trips where length < maxCooldown { length *= 2 }
+        for _ in 1..<trips where length < maxCooldown { length = length > maxCooldown / 2 ? maxCooldown : length * 2 }
         length = min(length, maxCooldown)
-        blockedUntil = now + length
+        let (end, overflow) = now.addingReportingOverflow(length)
+        blockedUntil = overflow ? .max : end
         lossesInARow = 0
         context.log(.info, "circuit breaker trips (\(trips)): \(losses) losing trades in a row; no new entries for \(DurationText.text(length))")
     }

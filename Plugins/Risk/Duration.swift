@@ -3,7 +3,7 @@ import Glibc
 /// Durations in parameters: a number and a unit, "30m", "4h", "2d" (minutes, hours, days).
 enum DurationText {
     static func nanoseconds(_ text: String) -> Int64? {
-        guard let unit = text.last, let number = Double(text.dropLast()), number >= 0 else { return nil }
+        guard let unit = text.last, let number = Double(text.dropLast()), number.isFinite, number >= 0 else { return nil }
         let seconds: Double
         switch unit {
         case "m": seconds = number * 60
@@ -11,8 +11,9 @@ enum DurationText {
         case "d": seconds = number * 86_400
         default: return nil
         }
-        // Up to about 290 years, what nanoseconds in an Int64 can hold.
-        return seconds < 9e9 ? Int64(seconds * 1e9) : nil
+        // Up to 100 years: far less than nanoseconds in an Int64 can hold (about 290 years), so a
+        // time plus a duration stays within it wherever the host's times lie (1970 to 2261).
+        return seconds <= 3_155_760_000 ? Int64(seconds * 1e9) : nil
     }
 
     /// 90,000 s → "1d 1h", for messages.

@@ -21,7 +21,7 @@ struct Exposure: Node {
                 "max_instrument": {"type": "number", "exclusiveMinimum": 0, "description": "One instrument's position, in multiples of equity."},
                 "max_correlation": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
                                     "description": "Refuse an entry whose returns correlate above this with a position held the same way."},
-                "correlation_window": {"type": "integer", "minimum": 5, "default": 50, "description": "Bars of returns the correlation is measured over."}
+                "correlation_window": {"type": "integer", "minimum": 5, "maximum": 100000, "default": 50, "description": "Bars of returns the correlation is measured over."}
               }
             }
             """)

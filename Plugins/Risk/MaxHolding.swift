@@ -29,7 +29,9 @@ struct MaxHolding: Node {
         guard let verdicts = context.risk() else { throw PluginError("the host offers no trellis.risk/1") }
         self.verdicts = verdicts
         let text = try parameters.string("max_holding")
-        guard let value = DurationText.nanoseconds(text) else { throw PluginError("max_holding '\(text)' is not a duration; write 30m, 4h or 2d") }
+        guard let value = DurationText.nanoseconds(text) else {
+            throw PluginError("max_holding '\(text)' is not a duration of at most 100 years; write 30m, 4h or 2d")
+        }
         guard value > 0 else { throw PluginError("max_holding must be longer than 0; write 30m, 4h or 2d") }
         maxHolding = value
     }

@@ -17,7 +17,7 @@ struct PositionSizing: Node {
                              "description": "Of equity per order: fixed-fraction always, kelly until min_trades trades have closed."},
                 "kelly_scale": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5, "description": "kelly: the share of f* to bet (0.5: half Kelly)."},
                 "max_fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.25, "description": "kelly: the largest fraction of equity."},
-                "min_trades": {"type": "integer", "minimum": 1, "default": 20, "description": "kelly: closed trades needed before f* is used."},
+                "min_trades": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 20, "description": "kelly: closed trades needed before f* is used."},
                 "amount": {"type": "number", "exclusiveMinimum": 0, "description": "fixed-amount: the notional of each order, in the account currency."}
               }
             }

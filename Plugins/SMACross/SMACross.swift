@@ -26,6 +26,9 @@ struct SMACross: Node {
     init(context: NodeContext, parameters: Parameters) throws(PluginError) {
         let fastPeriod = try parameters.integer("fast")
         let slowPeriod = try parameters.integer("slow")
+        guard (1...100_000).contains(fastPeriod), (2...100_000).contains(slowPeriod) else {
+            throw PluginError("fast (\(fastPeriod)) and slow (\(slowPeriod)) must lie in 1..100000")
+        }
         guard fastPeriod < slowPeriod else {
             throw PluginError("fast (\(fastPeriod)) must be shorter than slow (\(slowPeriod))")
         }
@@ -74,8 +77,8 @@ let smaCrossParameters = """
     {
       "type": "object",
       "properties": {
-        "fast": {"type": "integer", "minimum": 1, "default": 10, "description": "Bars in the fast average."},
-        "slow": {"type": "integer", "minimum": 2, "default": 20, "description": "Bars in the slow average."},
+        "fast": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 10, "description": "Bars in the fast average."},
+        "slow": {"type": "integer", "minimum": 2, "maximum": 100000, "default": 20, "description": "Bars in the slow average."},
         "quantity": {"type": "number", "exclusiveMinimum": 0, "default": 1,
                      "description": "Order size: units, or a fraction of equity with sizing: equity."},
         "sizing": {"enum": ["units", "equity"], "default": "units", "description": "How quantity is read."},

@@ -157,6 +157,13 @@ static trellis_status create(const trellis_node_factory *factory, const trellis_
         fail(args, "missing or mistyped parameter (fast, slow, quantity, sizing, short)");
         return TRELLIS_ERR_INVALID;
     }
+    /* The schema says 1..100000; a host that did not check it must not make us truncate. */
+    if (fast < 1 || slow < 2 || fast > 100000 || slow > 100000) {
+        char message[96];
+        snprintf(message, sizeof message, "fast (%lld) and slow (%lld) must lie in 1..100000", (long long)fast, (long long)slow);
+        fail(args, message);
+        return TRELLIS_ERR_INVALID;
+    }
     if (fast >= slow) {
         char message[96];
         snprintf(message, sizeof message, "fast (%lld) must be shorter than slow (%lld)", (long long)fast, (long long)slow);
@@ -182,8 +189,8 @@ static trellis_status create(const trellis_node_factory *factory, const trellis_
 
 static const char schema[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    "\"fast\": {\"type\": \"integer\", \"minimum\": 1, \"default\": 10, \"description\": \"Bars in the fast average.\"},"
-    "\"slow\": {\"type\": \"integer\", \"minimum\": 2, \"default\": 20, \"description\": \"Bars in the slow average.\"},"
+    "\"fast\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 100000, \"default\": 10, \"description\": \"Bars in the fast average.\"},"
+    "\"slow\": {\"type\": \"integer\", \"minimum\": 2, \"maximum\": 100000, \"default\": 20, \"description\": \"Bars in the slow average.\"},"
     "\"quantity\": {\"type\": \"number\", \"exclusiveMinimum\": 0, \"default\": 1, \"description\": \"Order size: units, or a fraction of equity with sizing: equity.\"},"
     "\"sizing\": {\"enum\": [\"units\", \"equity\"], \"default\": \"units\", \"description\": \"How quantity is read.\"},"
     "\"short\": {\"type\": \"boolean\", \"default\": false, \"description\": \"Reverse into a short position on a down-cross instead of going flat.\"}}}";

@@ -28,10 +28,11 @@ struct FeatureCSVNode: Node {
     init(context: NodeContext, parameters: Parameters) throws(PluginError) {
         self.context = context
         path = try parameters.string("path")
-        guard let handle = fopen(path, "w") else {
-            throw PluginError("cannot write \(path): \(String(cString: strerror(errno))); check that its directory exists")
+        do {
+            file = CSVFile(try OutputFile.open(path))
+        } catch {
+            throw PluginError(error.message)
         }
-        file = CSVFile(handle)
     }
 
     mutating func onCustom(_ event: Event) {

@@ -1,6 +1,8 @@
 import CTrellis
+import CTrellisGuard
 import Foundation
 import Logging
+import Synchronization
 import TrellisSDK
 
 extension Engine {
@@ -10,8 +12,10 @@ extension Engine {
     /// account (they also receive it once before the first event). `progress` is called with
     /// (events done, events in all) every 64Ki events.
     func run(progress: ((Int, Int) -> Void)? = nil) {
-        state.pointee.phase = CrashReporter.Phase.event.rawValue
-        defer { state.pointee.phase = CrashReporter.Phase.idle.rawValue }
+        attached(.event) { replay(progress: progress) }
+    }
+
+    private func replay(progress: ((Int, Int) -> Void)?) {
         let count = tape.count
         var index = 0
         if count > 0 { state.pointee.now = tape.openTime(0) }
@@ -33,7 +37,7 @@ extension Engine {
                 deliver(event, from: Int(event.pointee.source))
                 index += 1
                 if index & 0xFFFF == 0 { progress?(index, count) }
-                if index & 0x3FF == 0, !killRequests.isEmpty { checkKillRequests() }
+                if watch.pointee.kill_requested == 1 { noticeKillRequest() }
             } while index < count && tape.timestamp(index) == time
             fireTimers(before: time + 1)
             venue.closeStep(at: time, openTime: stepOpen)
@@ -76,9 +80,11 @@ extension Engine {
     @inline(__always)
     func call(_ slot: Int, _ event: UnsafePointer<trellis_event_header>) {
         guard let onEvent = slots[slot].onEvent else { return }
-        state.pointee.current = slot
+        watch.pointee.current = Int32(slot)
+        watch.pointee.calls &+= 1
+        state.pointee.emitted = 0
         let status = onEvent(slots[slot].instance, event)
-        state.pointee.current = -1
+        watch.pointee.current = -1
         slots[slot].delivered &+= 1
         if status < 0 { noteFailure(slot: slot, status: status) }
     }
@@ -138,12 +144,22 @@ extension Engine {
 
     /// `trellis_host.emit`: checks the event, copies it to the queue and stamps it.
     func emit(from slot: Int, _ event: UnsafePointer<trellis_event_header>) -> trellis_status {
-        let phase = state.pointee.phase
-        guard state.pointee.current == slot, phase != CrashReporter.Phase.create.rawValue, phase != CrashReporter.Phase.destroy.rawValue else {
+        guard trellis_guard_on_engine_thread(watch) != 0 else { return refuseOffThreadEmit(from: slot) }
+        let phase = watch.pointee.phase
+        guard watch.pointee.current == slot, phase != CrashReporter.Phase.create.rawValue, phase != CrashReporter.Phase.destroy.rawValue else {
             return TRELLIS_ERR_STATE
         }
-        if let problem = EventLayout.problem(with: event) {
-            noteProblem(slot: slot, "refused an event: \(problem)")
+        state.pointee.emitted += 1
+        if state.pointee.emitted > maxEventsPerCallback {
+            if state.pointee.emitted == maxEventsPerCallback + 1 {
+                noteProblem(
+                    slot: slot,
+                    "emitted more than \(maxEventsPerCallback) events in one callback; the rest of them are refused (limits.max_events_per_callback)")
+            }
+            return TRELLIS_ERR_DENIED
+        }
+        if let problem = EventLayout.problem(with: event) ?? EventValues.problem(with: event) {
+            noteProblem(slot: slot, "refused \(OrderChecks.article(event.pointee.type)): \(problem)")
             return TRELLIS_ERR_INVALID
         }
         let kind = slots[slot].kind
@@ -173,23 +189,37 @@ extension Engine {
         return TRELLIS_OK
     }
 
-    /// The manual kill switch: when `trellis kill` has left a request for this run, the host
+    /// A plugin's own thread called emit: refused, so that runs stay deterministic (the
+    /// thread-safe way in is `post`). The first few are logged; the count is kept.
+    private func refuseOffThreadEmit(from slot: Int) -> trellis_status {
+        let count = offThreadEmits.add(1, ordering: .relaxed).newValue
+        if count <= Self.loggedProblems {
+            logger.warning(
+                "refused an emit from a thread that is not the engine's: emit is for the node's own callbacks, on the engine thread\(count == Self.loggedProblems ? " (further ones are counted, not logged)" : "")",
+                metadata: ["node": "\(names[Int(nodeID(slot))])"])
+        }
+        return TRELLIS_ERR_STATE
+    }
+
+    /// The manual kill switch: the watchdog saw a `trellis kill` request for this run; the host
     /// halts (every new order denied, with the reason) and stops looking.
-    private func checkKillRequests() {
-        let now = ContinuousClock.now
-        guard now >= nextKillCheck else { return }
-        nextKillCheck = now + .milliseconds(100)
+    func noticeKillRequest() {
+        watch.pointee.kill_requested = 2
+        let now = Date()
         for path in killRequests {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let modified = attributes[.modificationDate] as? Date,
-                modified >= killRequestsSince
+                modified.timeIntervalSince1970.rounded(.down) >= killRequestsSince.timeIntervalSince1970.rounded(.down)
             else { continue }
-            let asked = String(format: "%.2f", max(0, Date().timeIntervalSince(modified)))
-            let note = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let asked = String(format: "%.2f", max(0, now.timeIntervalSince(modified)))
+            let note =
+                (try? String(contentsOfFile: path, encoding: .utf8)).map { TerminalText.safe($0.trimmingCharacters(in: .whitespacesAndNewlines), limit: 200) }
+                ?? ""
             let reason = "killed by trellis kill\(note.isEmpty ? "" : " (\(note))"), noticed \(asked) s after"
             limits.halt(because: reason)
             logger.warning("the host halts: \(reason); every new order is denied from now on")
-            killRequests = []
             return
         }
+        limits.halt(because: "killed by trellis kill")
+        logger.warning("the host halts: killed by trellis kill; every new order is denied from now on")
     }
 }

@@ -1,7 +1,9 @@
 import CTrellis
+import CTrellisGuard
 import Foundation
 import Glibc
 import Logging
+import Synchronization
 
 /// One graph's deterministic, single-threaded event loop (DESIGN §4).
 ///
@@ -39,11 +41,11 @@ final class Engine {
     var orderLog = OrderLog()
     /// The host's hard limits and whether they halted it.
     var limits: HardLimits
-    /// Files whose appearance halts the host (`trellis kill`), checked every 100 ms of wall time.
-    var killRequests: [String] = []
-    var nextKillCheck = ContinuousClock.now
+    /// Files whose appearance halts the host (`trellis kill`); the watchdog thread looks for them
+    /// every 50 ms of wall time and raises `watch.kill_requested`.
+    private(set) var killRequests: [String] = []
     /// Requests older than this are for earlier runs (`kill/all` stays on disk).
-    var killRequestsSince = Date.distantPast
+    private(set) var killRequestsSince = Date.distantPast
     /// Every change of label of a node that gates others (a regime), for reports.
     var labelLog: [RunResult.LabelChange] = []
     /// Per slot: whether some node's `when:` reads its labels.
@@ -59,18 +61,20 @@ final class Engine {
     var lastOrderIDs: [UInt64]
     /// Node names by id (index 0 is the host).
     let names: [String]
-    /// Per slot, "node 'x' (plugin 'y', /path)" as a C string, for the crash reporter.
-    let crashLabels: UnsafeMutablePointer<UnsafeMutablePointer<CChar>>
+    /// What the crash reporter and the watchdog know of this engine: the node running and its
+    /// phase, its callback count, the kill request flag (CTrellisGuard).
+    let watch: UnsafeMutablePointer<trellis_guard_engine>
+    /// The most events a node may emit in one callback (`limits.max_events_per_callback`).
+    let maxEventsPerCallback: Int
+    /// Emits refused because they came from a thread that is not the engine's.
+    let offThreadEmits = Atomic<Int>(0)
 
     struct LoopState {
         var now: Int64 = 0
-        /// What the engine is doing with its nodes (a `CrashReporter.Phase`).
-        var phase = CrashReporter.Phase.idle.rawValue
         /// When the earliest pending timer fires; Int64.max when none is pending.
         var nextTimer = Int64.max
-        /// The slot whose code is running, or -1.
-        var current = -1
-        var eventsDelivered = 0
+        /// Events the running callback has emitted so far.
+        var emitted = 0
     }
 
     init(graph: ResolvedGraph, tape: MarketTape, instruments: InstrumentTable, logger: Logger) {
@@ -104,27 +108,28 @@ final class Engine {
         queue.initialize(to: EventQueue())
         hostOrderIDs = Array(repeating: 0, count: nodeCount)
         lastOrderIDs = Array(repeating: 0, count: nodeCount)
-        crashLabels = .allocate(capacity: max(nodeCount, 1))
+        maxEventsPerCallback = graph.spec.pluginLimits.maxEventsPerCallback
+        CrashReporter.install()
+        let labels = graph.nodes.map { node in
+            TerminalText.safe("node '\(node.name)' (plugin '\(node.type.pluginID)', \(node.type.pluginPath))", limit: 400)
+        }
+        watch = CStrings.with(labels) { trellis_guard_new(Int32(labels.count), $0) }
         for (index, node) in graph.nodes.enumerated() {
             slots[index] = NodeSlot(
                 node: node, orderHop: routing.orderHop[index], gates: routing.gateRange[index], isTester: graph.shadow.testers.contains(index))
             contexts[index] = HostContext(engine: Unmanaged.passUnretained(self), slot: index)
             hostTables[index] = HostTable.make(context: contexts + index)
-            crashLabels[index] = strdup("node '\(node.name)' (plugin '\(node.type.pluginID)', \(node.type.pluginPath))")!
         }
-        CrashReporter.watchedLabels = crashLabels
-        CrashReporter.watchedCount = nodeCount
-        CrashReporter.watchedState = state
+        for (index, node) in graph.nodes.enumerated() {
+            trellis_guard_set_code(watch, Int32(index), unsafeBitCast(node.type.factory.pointee.create, to: UnsafeRawPointer?.self))
+        }
+        let budget = graph.spec.pluginLimits.callbackBudgetSeconds
+        trellis_guard_set_budget(watch, UInt64(budget * 1e9), "limits.max_callback_seconds: \(NumberFormat.quantity(budget))")
+        trellis_guard_watch(watch)
     }
 
     deinit {
-        if CrashReporter.watchedState == state {
-            CrashReporter.watchedState = nil
-            CrashReporter.watchedLabels = nil
-            CrashReporter.watchedCount = 0
-        }
-        for index in 0..<nodeCount { free(crashLabels[index]) }
-        crashLabels.deallocate()
+        trellis_guard_release(watch)
         queue.pointee.release()
         queue.deinitialize(count: 1)
         queue.deallocate()
@@ -160,10 +165,13 @@ final class Engine {
     }
 
     private func create(_ index: Int, _ node: ResolvedGraph.Node) -> Diagnostic? {
+        // The error buffer is followed by a canary and an inaccessible page: a plugin that writes
+        // past `error_capacity` is found, and refused, rather than corrupting the host's heap.
         let capacity = 512
-        let message = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
-        defer { message.deallocate() }
-        message.initialize(repeating: 0, count: capacity)
+        guard let message = trellis_guard_buffer_new(capacity) else {
+            return Diagnostic(file: graph.spec.file, at: node.spec.location, "node '\(node.name)': no memory to create it")
+        }
+        defer { trellis_guard_buffer_free(message, capacity) }
         var instance: UnsafeMutableRawPointer?
         let table = ParamsTable(node.params)
         let status = node.name.withTrellisString { name in
@@ -175,17 +183,23 @@ final class Engine {
                 return node.type.factory.pointee.create!(node.type.factory, &args, &instance)
             }
         }
+        let what = "node '\(node.name)' (\(node.type.name) from plugin '\(node.type.pluginID)', \(node.type.pluginPath))"
+        guard trellis_guard_buffer_intact(message, capacity) != 0 else {
+            if status == TRELLIS_OK, let instance { inPhase(.destroy, slot: index) { slots[index].methods.pointee.destroy?(instance) } }
+            return Diagnostic(
+                file: graph.spec.file, at: node.spec.location,
+                "\(what): create wrote past the end of its \(capacity)-byte error buffer; the plugin is refused",
+                hint: "the plugin must write at most error_capacity bytes, the NUL included (snprintf(args->error, args->error_capacity, ...))")
+        }
+        message[capacity - 1] = 0
         guard status == TRELLIS_OK, let instance else {
-            let reason = String(cString: message)
+            let reason = TerminalText.safe(String(cString: message), limit: capacity)
             let detail = reason.isEmpty ? "(the plugin gave no reason)" : reason
-            let what = status == TRELLIS_OK ? "create returned no instance" : "create failed (status \(status))"
+            let failure = status == TRELLIS_OK ? "create returned no instance" : "create failed (status \(status))"
             // A reason that starts with a parameter's name is about that parameter: say it there.
             let named = reason.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
             let location = named.isEmpty ? nil : node.spec.params[String(named)]?.location
-            return Diagnostic(
-                file: graph.spec.file, at: location ?? node.spec.location,
-                "node '\(node.name)' (\(node.type.name) from plugin '\(node.type.pluginID)', \(node.type.pluginPath)): \(what): \(detail)",
-                hint: "check the node's params")
+            return Diagnostic(file: graph.spec.file, at: location ?? node.spec.location, "\(what): \(failure): \(detail)", hint: "check the node's params")
         }
         slots[index].instance = instance
         return nil
@@ -199,6 +213,10 @@ final class Engine {
 
     /// Calls every node's activate, in topological order; stops at the first failure.
     func activateNodes() -> Diagnostic? {
+        attached(.event) { activateEach() }
+    }
+
+    private func activateEach() -> Diagnostic? {
         for index in 0..<nodeCount {
             guard let activate = slots[index].methods.pointee.activate else { continue }
             let status = inPhase(.activate, slot: index) { activate(slots[index].instance) }
@@ -216,6 +234,10 @@ final class Engine {
     /// Ends the run: settles the venues as `at_end` says (nodes still receive those fills), gives
     /// the testers the final ledgers, calls every node's deactivate (the nodes may still emit), and expires the orders still waiting.
     func finishRun() {
+        attached(.event) { finish() }
+    }
+
+    private func finish() {
         settleVenue()
         sendShadowStep(at: state.pointee.now, final: true)
         for index in 0..<nodeCount {
@@ -271,10 +293,36 @@ final class Engine {
     /// allowed (and attributed to it) outside create and destroy.
     @discardableResult
     func inPhase<R>(_ phase: CrashReporter.Phase, slot: Int, _ body: () -> R) -> R {
-        let (previousSlot, previousPhase) = (state.pointee.current, state.pointee.phase)
-        (state.pointee.current, state.pointee.phase) = (slot, phase.rawValue)
-        defer { (state.pointee.current, state.pointee.phase) = (previousSlot, previousPhase) }
+        let previousEngine = trellis_guard_attach(watch)
+        let (previousSlot, previousPhase) = (watch.pointee.current, watch.pointee.phase)
+        (watch.pointee.current, watch.pointee.phase) = (Int32(slot), phase.rawValue)
+        watch.pointee.calls &+= 1
+        state.pointee.emitted = 0
+        defer {
+            (watch.pointee.current, watch.pointee.phase) = (previousSlot, previousPhase)
+            trellis_guard_detach(previousEngine)
+        }
         return body()
+    }
+
+    /// Runs `body` on this thread as the engine's: what emit accepts, and what the crash reporter
+    /// names, while `phase` lasts.
+    func attached<R>(_ phase: CrashReporter.Phase, _ body: () -> R) -> R {
+        let previousEngine = trellis_guard_attach(watch)
+        let previousPhase = watch.pointee.phase
+        watch.pointee.phase = phase.rawValue
+        defer {
+            watch.pointee.phase = previousPhase
+            trellis_guard_detach(previousEngine)
+        }
+        return body()
+    }
+
+    /// Sets the files whose appearance halts the run (`trellis kill`); requests written before
+    /// `since` are for earlier runs.
+    func watchKillRequests(_ paths: [String], since: Date) {
+        (killRequests, killRequestsSince) = (paths, since)
+        CStrings.with(paths) { trellis_guard_set_kill(watch, Int32(paths.count), $0, Int64(since.timeIntervalSince1970)) }
     }
 
     /// Logs a negative status of a node (the first few per node) and counts it.

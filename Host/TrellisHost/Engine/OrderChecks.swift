@@ -25,6 +25,12 @@ enum OrderChecks {
         return nil
     }
 
+    /// "an order", "a signal": the name of an event type with its article, for messages.
+    static func article(_ type: UInt16) -> String {
+        let name = typeName(type)
+        return (name.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + name
+    }
+
     /// The name of an event type, for messages.
     static func typeName(_ type: UInt16) -> String {
         switch Int32(type) {

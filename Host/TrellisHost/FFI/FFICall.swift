@@ -146,8 +146,8 @@ final class FFICall {
         switch type {
         case .double: slot.storeBytes(of: value, as: Double.self)
         case .float: slot.storeBytes(of: Float(value), as: Float.self)
-        case .int32: slot.storeBytes(of: Int32(value), as: Int32.self)
-        case .int64: slot.storeBytes(of: Int64(value), as: Int64.self)
+        case .int32: slot.storeBytes(of: Int32(clamping: Int64(clamping: value)), as: Int32.self)
+        case .int64: slot.storeBytes(of: Int64(clamping: value), as: Int64.self)
         }
     }
 }

@@ -52,6 +52,15 @@ public enum CSVFeedReader {
         }
         if options.layout.kind == .bars, !state.stampedByCloseTime {
             let period = options.period ?? (state.smallestGap == .max ? 0 : state.smallestGap)
+            guard period <= NumericBounds.period else {
+                return .failure(
+                    DiagnosticsError([
+                        Diagnostic(
+                            file: files.first?.name ?? "", at: nil,
+                            "the rows are at least \(period / 86_400_000_000_000) days apart, more than the longest bar period the host takes (366 days)",
+                            hint: "check the file's times")
+                    ]))
+            }
             guard period > 0 else {
                 return .failure(
                     DiagnosticsError([
@@ -76,7 +85,7 @@ public enum CSVFeedReader {
         }
         var options = Options()
         (options.source, options.instrument, options.labels, options.period) = (source, instrument, labels, period)
-        return read([(name, data)], options: options).map(\.tape)
+        return MappedFile.guarding([(name, data)]) { read([(name, data)], options: options).map(\.tape) }
     }
 }
 
@@ -110,8 +119,9 @@ private struct ParseState {
     /// only data whose first gap is not its smallest needs a second pass at the end.
     var stampedPeriod: Int64?
     var cells: [Range<Int>] = []
-    /// Per file: the value fields and their columns.
+    /// Per file: the value fields and their columns, and the largest value each may hold.
     var plan: [(field: CSVLayout.Field, column: Int)] = []
+    var bounds: [Double] = []
     /// Per file: what each column holds, for `quickRow`; empty when a column holds two fields.
     var roles: [Role] = []
     /// The row being read, by `CSVLayout.Field.slot`.
@@ -179,6 +189,13 @@ private struct ParseState {
             guard field != .time, field != .side, let column = columns[field] else { return nil }
             return (field, column)
         }
+        bounds = plan.map { entry in
+            switch entry.field {
+            case .volume, .quantity, .bidSize, .askSize: NumericBounds.quantity
+            case .closeTime: Double(NumericBounds.latestTime)
+            default: NumericBounds.price
+            }
+        }
         (hasVolume, hasCloseTime) = (columns[.volume] != nil, columns[.closeTime] != nil)
         roles = Array(repeating: .ignored, count: width)
         for (field, column) in columns {
@@ -238,7 +255,7 @@ private struct ParseState {
                     case .side: side = cell
                     case .value:
                         guard let close = Self.time(cell, format, &memo) else { return false }
-                        values[CSVLayout.Field.closeTime.slot] = Double(close.ns + close.unit)
+                        values[CSVLayout.Field.closeTime.slot] = Double(close.ns) + Double(close.unit)
                     case .ignored: break
                     }
                 }
@@ -257,8 +274,15 @@ private struct ParseState {
         let format = options.layout.timeFormat
         let stamp = UnsafeBufferPointer(rebasing: text[cells[timeColumn]])
         guard let parsed = Self.time(stamp, format, &dayMemo) else {
-            let hint = format == .iso ? "use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS" : "expected an epoch time (\(format.rawValue))"
-            problem(name, line, "'\(String(decoding: stamp, as: UTF8.self))' is not a timestamp", hint: hint)
+            let text = String(decoding: stamp, as: UTF8.self)
+            if format == .iso, let year = Int64(text.prefix(4)), text.dropFirst(4).hasPrefix("-"), !Timestamp.years.contains(year) {
+                problem(
+                    name, line, "'\(TerminalText.safe(text, limit: 40))' is outside the years 1970 to 2260, the times the host takes",
+                    hint: "check the row's date")
+                return
+            }
+            let hint = format == .iso ? "use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS" : "expected an epoch time (\(format.rawValue)) from 1970 to 2260"
+            problem(name, line, "'\(TerminalText.safe(text, limit: 40))' is not a timestamp", hint: hint)
             return
         }
         for (field, column) in plan {
@@ -268,12 +292,15 @@ private struct ParseState {
                     problem(name, line, "column \(column): the close time is not an epoch time")
                     return
                 }
-                values[field.slot] = Double(close.ns + close.unit)
+                values[field.slot] = Double(close.ns) + Double(close.unit)
                 continue
             }
             guard let value = DecimalText.value(cell), value.isFinite, value >= 0 else {
                 let label = column < columnNames.count && !columnNames[column].isEmpty ? columnNames[column] : field.rawValue
-                problem(name, line, "column \(label): '\(String(decoding: cell, as: UTF8.self))' is not a non-negative number")
+                problem(
+                    name, line,
+                    "column \(TerminalText.safe(label, limit: 40)): '\(TerminalText.safe(String(decoding: cell, as: UTF8.self), limit: 40))' is not a non-negative number"
+                )
                 return
             }
             values[field.slot] = value
@@ -283,6 +310,20 @@ private struct ParseState {
 
     /// Checks a read row (a bar's prices, the time order) and appends its event.
     private mutating func accept(_ time: Int64, side: UnsafeBufferPointer<UInt8>?, name: String, line: Int) {
+        guard time >= NumericBounds.earliestTime, time <= NumericBounds.latestTime else {
+            problem(
+                name, line, "timestamp \(Timestamp.format(time)) is outside 1970-01-01 to 2260-12-31, the times the host takes",
+                hint: "check the row's time and the feed's time_format")
+            return
+        }
+        if let (field, bound) = outOfBounds() {
+            let value = value(field)
+            problem(
+                name, line,
+                "\(field.rawValue) \(NumberFormat.compact(value)) is larger than \(NumericBounds.words(bound)), the most the host takes (docs/limits.md)",
+                hint: "check the row; prices above 1e12 and sizes above 1e15 are refused")
+            return
+        }
         if options.layout.kind == .bars, let problem = inconsistency() {
             self.problem(name, line, problem, hint: "a bar's high must be at least its open, close and low, its low at most its open and close")
             return
@@ -296,12 +337,20 @@ private struct ParseState {
             return
         }
         if previous != Int64.min, time > previous { smallestGap = min(smallestGap, time - previous) }
-        if stampedPeriod == nil, previous != Int64.min, options.layout.kind == .bars, !hasCloseTime {
+        if stampedPeriod == nil, previous != Int64.min, options.layout.kind == .bars, !hasCloseTime, time - previous <= NumericBounds.period {
             stampedPeriod = time - previous
             tape.stampBars(period: time - previous, shift: shift(time - previous))
         }
         previous = time
         append(time, side: side)
+    }
+
+    /// The first value of the row just read that is beyond its bound (prices 1e12, sizes 1e15,
+    /// close times the latest time), or nil.
+    @inline(__always)
+    private func outOfBounds() -> (CSVLayout.Field, Double)? {
+        for index in plan.indices where !(values[plan[index].field.slot] <= bounds[index]) { return (plan[index].field, bounds[index]) }
+        return nil
     }
 
     /// What is wrong with the bar just read, if its prices contradict each other.
@@ -339,7 +388,7 @@ private struct ParseState {
                 bar.header.ts_ns += shift(stampedPeriod)
             }
             if hasCloseTime {
-                bar.header.ts_ns = Int64(value(.closeTime))
+                bar.header.ts_ns = Int64(clamping: value(.closeTime))
                 bar.period_ns = bar.header.ts_ns - time
                 stampedByCloseTime = true
             }
@@ -373,7 +422,9 @@ private struct ParseState {
     ) -> (ns: Int64, unit: Int64)? {
         if format == .iso { return Timestamp.parse(bytes, memo: &memo).map { ($0, 1) } }
         guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            guard format == .unixSeconds, let seconds = Double(String(decoding: bytes, as: UTF8.self)), seconds.isFinite else { return nil }
+            guard format == .unixSeconds, let seconds = Double(String(decoding: bytes, as: UTF8.self)), seconds.isFinite,
+                seconds >= 0, seconds * 1e9 <= Double(NumericBounds.latestTime)
+            else { return nil }
             return (Int64((seconds * 1e9).rounded()), 1_000_000_000)
         }
         guard bytes.count <= 19 else { return nil }

@@ -41,7 +41,7 @@ public enum Timestamp {
             index = 10
         } else {
             guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
-                (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+                (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), years.contains(year)
             else { return nil }
             (memo.date, memo.days) = (date, daysFromCivil(year: year, month: month, day: day))
         }
@@ -79,6 +79,10 @@ public enum Timestamp {
         return seconds * 1_000_000_000 + nanos
     }
 
+    /// The years the host takes: ns since the epoch in an Int64 reach 2262-04-11, and the host
+    /// keeps a margin for bar periods past a time (`NumericBounds.latestTime`).
+    public static let years: ClosedRange<Int64> = 1970...2260
+
     /// The two digits at `start`, or nil.
     @inline(__always)
     private static func pair(_ start: UnsafePointer<UInt8>) -> Int64? {
@@ -106,14 +110,20 @@ public enum Timestamp {
 
     /// `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS` (when not midnight) in UTC.
     public static func format(_ nanoseconds: Int64) -> String {
-        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let seconds = floorDivide(nanoseconds, 1_000_000_000)
+        let days = floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let date = "\(year)-\(two(month))-\(two(day))"
         if secondOfDay == 0 { return date }
         return date + " \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
+    }
+
+    /// `value / divisor` rounded toward minus infinity; cannot overflow for a positive divisor.
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return value % divisor < 0 ? quotient - 1 : quotient
     }
 
     static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {

@@ -64,23 +64,31 @@ public enum GraphReader {
                 member.value.string.map { (member.key, Located($0, at: member.value.location)) }
             }
         }
+        // The schema has bounded every number (and YAMLReader refused NaN and infinity), but this
+        // runs even when it found problems, so it reads only values that fit.
+        func number(_ node: ValueNode?, _ bound: Double) -> Double? { node?.number.flatMap { NumericBounds.fits($0, bound) ? $0 : nil } }
         if let venue = root["venue"] {
-            spec.venue.cash = venue["cash"]?.number ?? spec.venue.cash
-            spec.venue.commission = venue["commission"]?.number ?? spec.venue.commission
-            spec.venue.fixedCommission = venue["fixed_commission"]?.number ?? spec.venue.fixedCommission
-            spec.venue.slippageBPS = venue["slippage_bps"]?.number ?? spec.venue.slippageBPS
+            spec.venue.cash = number(venue["cash"], NumericBounds.money) ?? spec.venue.cash
+            spec.venue.commission = number(venue["commission"], 1) ?? spec.venue.commission
+            spec.venue.fixedCommission = number(venue["fixed_commission"], NumericBounds.money) ?? spec.venue.fixedCommission
+            spec.venue.slippageBPS = number(venue["slippage_bps"], 10_000) ?? spec.venue.slippageBPS
             spec.venue.fill = venue["fill"]?.string.flatMap(GraphSpec.VenueSettings.FillPrice.init) ?? spec.venue.fill
             spec.venue.atEnd = venue["at_end"]?.string.flatMap(GraphSpec.VenueSettings.AtEnd.init) ?? spec.venue.atEnd
             spec.venue.currency = venue["currency"]?.string ?? spec.venue.currency
         }
         if let limits = root["limits"] {
-            spec.limits.maxOrderNotional = limits["max_order_notional"]?.number
-            spec.limits.maxPosition = limits["max_position"]?.number
-            // Not `.map { Int($0) }`: swift-frontend 6.3.1's CopyPropagation crashes on it here.
-            if let rate = limits["max_orders_per_second"]?.number { spec.limits.maxOrdersPerSecond = Int(rate) }
-            spec.limits.priceBandPercent = limits["price_band_percent"]?.number
-            spec.limits.maxDailyLossPercent = limits["max_daily_loss_percent"]?.number
-            spec.limits.maxDailyLoss = limits["max_daily_loss"]?.number
+            spec.limits.maxOrderNotional = number(limits["max_order_notional"], NumericBounds.money)
+            spec.limits.maxPosition = number(limits["max_position"], NumericBounds.quantity)
+            if let rate = limits["max_orders_per_second"]?.integer, (1...NumericBounds.ordersPerSecond).contains(rate) {
+                spec.limits.maxOrdersPerSecond = Int(rate)
+            }
+            spec.limits.priceBandPercent = number(limits["price_band_percent"], 1e6)
+            spec.limits.maxDailyLossPercent = number(limits["max_daily_loss_percent"], 100)
+            spec.limits.maxDailyLoss = number(limits["max_daily_loss"], NumericBounds.money)
+            if let seconds = number(limits["max_callback_seconds"], 86_400), seconds > 0 { spec.pluginLimits.callbackBudgetSeconds = seconds }
+            if let count = limits["max_events_per_callback"]?.integer, (1...10_000_000).contains(count) {
+                spec.pluginLimits.maxEventsPerCallback = Int(count)
+            }
             if let text = limits["day_starts_at"]?.string {
                 let parts = text.split(separator: ":").compactMap { Int64($0) }
                 if parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) {
@@ -116,14 +124,20 @@ public enum GraphReader {
         for member in root["feeds"]?.members ?? [] where checkName(member, "feed") {
             let feed = member.value
             guard let source = feed["source"]?.string, let path = feed["path"]?.string else { continue }
+            if let period = feed["period"], let text = period.string, text.wholeMatch(of: /[1-9][0-9]{0,9}[smhdw]/) != nil, duration(text) == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        file: file, at: period.location, "feed '\(member.key)': period '\(text)' is longer than 366 days, the longest bar the host takes",
+                        hint: "write the bar's length, e.g. 1d, 1w or 30d"))
+            }
             spec.feeds.append(
                 GraphSpec.FeedSpec(
                     name: member.key, location: member.keyLocation, source: source, path: Located(path, at: feed["path"]?.location),
                     symbol: feed["symbol"]?.string ?? member.key, layout: layout(of: feed, source: source),
                     skipBadRows: feed["on_bad_rows"]?.string == "skip",
                     labels: CSVFeedReader.Labels(rawValue: feed["timestamps"]?.string ?? "open") ?? .open,
-                    period: feed["period"]?.string.flatMap(duration), tickSize: feed["tick_size"]?.number ?? 0,
-                    lotSize: feed["lot_size"]?.number ?? 1))
+                    period: feed["period"]?.string.flatMap(duration), tickSize: number(feed["tick_size"], 1e9) ?? 0,
+                    lotSize: number(feed["lot_size"], 1e9) ?? 1))
         }
         for member in root["nodes"]?.members ?? [] where checkName(member, "node") {
             let node = member.value
@@ -180,18 +194,21 @@ public enum GraphReader {
         return layout
     }
 
-    /// Nanoseconds in a duration such as 90s, 15m, 1h, 1d or 1w.
+    /// Nanoseconds in a duration such as 90s, 15m, 1h, 1d or 1w; nil when malformed, not
+    /// positive or longer than `NumericBounds.period` (366 days).
     static func duration(_ text: String) -> Int64? {
-        guard let unit = text.last, let count = Int64(text.dropLast()) else { return nil }
-        let second: Int64 = 1_000_000_000
+        guard let unit = text.last, let count = Int64(text.dropLast()), count > 0 else { return nil }
+        let seconds: Int64
         switch unit {
-        case "s": return count * second
-        case "m": return count * 60 * second
-        case "h": return count * 3600 * second
-        case "d": return count * 86_400 * second
-        case "w": return count * 7 * 86_400 * second
+        case "s": seconds = 1
+        case "m": seconds = 60
+        case "h": seconds = 3600
+        case "d": seconds = 86_400
+        case "w": seconds = 7 * 86_400
         default: return nil
         }
+        let (value, overflow) = count.multipliedReportingOverflow(by: seconds * 1_000_000_000)
+        return overflow || value > NumericBounds.period ? nil : value
     }
 
     static func isValidName(_ name: String) -> Bool {

@@ -20,6 +20,7 @@ public struct GraphSpec: Sendable {
     public var plugins = PluginSources()
     public var venue = VenueSettings()
     public var limits = LimitSettings()
+    public var pluginLimits = PluginLimits()
     public var feeds: [FeedSpec] = []
     public var nodes: [NodeSpec] = []
     /// The `shadow:` section: challengers and their testers (docs/shadow.md).
@@ -79,7 +80,16 @@ public struct GraphSpec: Sendable {
         /// When the trading day starts, in seconds after midnight UTC.
         public var dayStart: Int64 = 0
 
+        public init() {}
+
         public var isEmpty: Bool { self == LimitSettings() }
+    }
+
+    /// What the host allows one node's code (docs/limits.md): how long a callback may run before
+    /// the watchdog ends the run, and how many events one callback may emit.
+    public struct PluginLimits: Sendable, Equatable {
+        public var callbackBudgetSeconds = 30.0
+        public var maxEventsPerCallback = 10_000
     }
 
     public struct FeedSpec: Sendable {

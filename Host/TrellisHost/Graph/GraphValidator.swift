@@ -19,15 +19,30 @@ public struct GraphValidator {
             plugins: [Builtins.plugin] + plugins,
             explicit: spec.plugins.load.map { spec.resolve($0.value) },
             directories: spec.plugins.search.map { spec.resolve($0.value) },
-            includeDefaults: includeDefaultPluginPaths)
+            includeDefaults: includeDefaultPluginPaths, pins: spec.plugins.pins.map { ($0.plugin, $0.digest.value) })
         let (catalog, loadErrors) = PluginCatalog.load(sources)
         var validator = GraphValidator(spec: spec, catalog: catalog)
+        guard catalog.unmatchedPins.isEmpty else {
+            // Nothing was loaded: the other problems would all be "unknown node type".
+            let found = catalog.pinCandidates.prefix(5).map { "\($0.path) is sha256:\($0.sha256)" }
+            let list =
+                found.isEmpty ? "no plugin library was found" : "found: " + found.joined(separator: ", ") + (catalog.pinCandidates.count > 5 ? ", ..." : "")
+            for (pluginID, digest) in spec.plugins.pins where catalog.unmatchedPins.contains(pluginID) {
+                validator.error(
+                    at: digest.location,
+                    "pin mismatch: no plugin library has the SHA-256 the graph pins for plugin '\(pluginID)' (\(digest.value)), so no plugin was loaded and no unverified code ran; \(list)",
+                    hint: "if you rebuilt the plugin on purpose, copy the new pin from 'trellis plugins inspect <file.so>'; else find out who changed it")
+            }
+            return (nil, validator.diagnostics)
+        }
         for (entry, error) in zip(spec.plugins.load, loadErrors) {
             if let error { validator.error(at: entry.location, error.description) }
         }
         let graph = validator.run()
         for plugin in graph.usedPlugins {
-            if let warning = plugin.exportWarning { validator.diagnostics.append(Diagnostic(.warning, file: spec.file, at: nil, warning)) }
+            for warning in [plugin.exportWarning, plugin.changeWarning].compactMap({ $0 }) {
+                validator.diagnostics.append(Diagnostic(.warning, file: spec.file, at: nil, warning))
+            }
         }
         return (validator.diagnostics.hasErrors ? nil : graph, validator.diagnostics)
     }
@@ -92,6 +107,20 @@ public struct GraphValidator {
     }
 
     private mutating func checkFeeds() {
+        // One venue, one instrument per symbol: two feeds of one symbol would interleave two price
+        // streams of one instrument (and fill orders on prices from the other file).
+        var firstFeed: [String: GraphSpec.FeedSpec] = [:]
+        for feed in spec.feeds {
+            guard let first = firstFeed[feed.symbol] else {
+                firstFeed[feed.symbol] = feed
+                continue
+            }
+            let line = first.location.map { " (line \($0.line))" } ?? ""
+            error(
+                at: feed.location,
+                "feeds '\(first.name)'\(line) and '\(feed.name)' both carry symbol '\(feed.symbol)'; one venue has one instrument per symbol",
+                hint: "give each feed its own symbol: (symbol defaults to the feed's name), or remove one of them")
+        }
         for feed in spec.feeds where FeedFiles.expand(spec.resolve(feed.path.value)).isEmpty {
             error(
                 at: feed.path.location, "feed '\(feed.name)': data file \(spec.resolve(feed.path.value)) not found",

@@ -58,6 +58,8 @@ public struct JSONSchema: Sendable {
         defer { out.append(contentsOf: messages.map { Violation(path: path, location: value.location, message: $0) }) }
         func fail(_ message: String) { messages.append(message) }
 
+        // NaN and infinity are refused where the YAML is read (YAMLReader), with their place.
+        if case .number(let number) = value.kind, !number.isFinite { return }
         if let types = schema["type"], !matchesType(value, types) {
             fail("must be \(typePhrase(types)), not \(value.typeName) \(value.shortText)")
             return
@@ -80,6 +82,13 @@ public struct JSONSchema: Sendable {
     }
 
     private func checkNumber(_ number: Double, _ schema: ValueNode, _ fail: (String) -> Void) {
+        // An integer whose schema sets no maximum still has one: what any host-side count can hold.
+        if schema["maximum"] == nil, schema["exclusiveMaximum"] == nil, schema["type"]?.string == "integer",
+            number.magnitude > Double(NumericBounds.integer)
+        {
+            fail("must be at most \(NumericBounds.words(Double(NumericBounds.integer))) either way (no integer parameter may be larger), not \(format(number))")
+            return
+        }
         if let minimum = schema["minimum"]?.number, number < minimum { fail("must be at least \(format(minimum)), not \(format(number))") }
         if let maximum = schema["maximum"]?.number, number > maximum { fail("must be at most \(format(maximum)), not \(format(number))") }
         if let bound = schema["exclusiveMinimum"]?.number, number <= bound { fail("must be greater than \(format(bound)), not \(format(number))") }
@@ -202,7 +211,7 @@ public struct JSONSchema: Sendable {
     }
 
     private func format(_ number: Double) -> String {
-        number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        NumberFormat.compact(number)
     }
 
     private func fillDefaults(_ value: ValueNode, schema schemaNode: ValueNode) -> ValueNode {

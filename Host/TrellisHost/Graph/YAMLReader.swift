@@ -22,8 +22,12 @@ public enum YAMLReader {
     /// diagnostic at its position. Returns nil for the value when the text does not parse.
     public static func read(_ text: String, file: String) -> (ValueNode?, [Diagnostic]) {
         let root: Node?
+        // The parser keeps the anchors alive while the tree is searched for them (a node holds
+        // its anchor weakly).
+        let parser: Parser
         do {
-            root = try Yams.compose(yaml: text, resolver)
+            parser = try Parser(yaml: text, resolver: resolver)
+            root = try parser.singleRoot()
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
             return (
                 nil,
@@ -47,6 +51,19 @@ public enum YAMLReader {
                 ]
             )
         }
+        // An alias is the node it names, shared: expanding a few lines of them can take
+        // gigabytes (a "billion laughs"). Refuse them, and anchors, before anything is expanded.
+        if let anchored = withExtendedLifetime(parser, { firstAnchored(root) }) {
+            let location = anchored.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
+            return (
+                nil,
+                [
+                    Diagnostic(
+                        file: file, at: location, "YAML anchors (&name) and aliases (*name) are not supported in a graph",
+                        hint: "write each value out where it is used")
+                ]
+            )
+        }
         var diagnostics: [Diagnostic] = []
         let value = convert(root, file: file, into: &diagnostics)
         return (value, diagnostics)
@@ -56,7 +73,15 @@ public enum YAMLReader {
         let location = node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
         switch node {
         case .scalar(let scalar):
-            return ValueNode(scalarKind(node, scalar.string), at: location)
+            let kind = scalarKind(node, scalar.string)
+            if case .number(let value) = kind, !value.isFinite {
+                diagnostics.append(
+                    Diagnostic(
+                        file: file, at: location,
+                        "'\(TerminalText.safe(scalar.string, limit: 40))' is \(value.isNaN ? "not a number" : "infinite"); NaN and infinity are refused",
+                        hint: "write a finite number (docs/limits.md gives the largest each setting takes)"))
+            }
+            return ValueNode(kind, at: location)
         case .sequence(let sequence):
             return ValueNode(.array(sequence.map { convert($0, file: file, into: &diagnostics) }), at: location)
         case .mapping(let mapping):
@@ -74,6 +99,27 @@ public enum YAMLReader {
             diagnostics.append(Diagnostic(file: file, at: location, "YAML aliases are not supported here", hint: "write the value out"))
             return ValueNode(.null, at: location)
         }
+    }
+
+    /// The first node, depth first, that carries an anchor (an alias's target carries it too);
+    /// each node is visited once, however often aliases repeat it.
+    private static func firstAnchored(_ root: Node) -> Node? {
+        var pending = [root]
+        while let node = pending.popLast() {
+            switch node {
+            case .scalar(let scalar):
+                if scalar.anchor != nil { return node }
+            case .sequence(let sequence):
+                if sequence.anchor != nil { return node }
+                pending.append(contentsOf: sequence.reversed())
+            case .mapping(let mapping):
+                if mapping.anchor != nil { return node }
+                for (key, value) in mapping.reversed() { pending.append(contentsOf: [value, key]) }
+            case .alias:
+                return node
+            }
+        }
+        return nil
     }
 
     /// Where `key:` appears a second time in the block mapping that starts at `mark`.

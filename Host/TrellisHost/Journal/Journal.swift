@@ -27,6 +27,13 @@ public final class Journal: Sendable {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw JournalError("no journal at \(path) yet: 'trellis run <graph>' writes one (or pass --journal with the file to read)")
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+            isDirectory.boolValue || !FileManager.default.isReadableFile(atPath: path)
+                || (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) != .typeRegular
+        {
+            throw JournalError("the journal \(path) is not a regular file; pass --journal with a file path (or set TRELLIS_JOURNAL)")
+        }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -35,16 +42,35 @@ public final class Journal: Sendable {
             database = try DatabasePool(path: path, configuration: configuration)
             try JournalSchema.migrator.migrate(database)
         } catch {
-            throw JournalError("cannot open the journal \(path): \(error)")
+            throw JournalError(error, path: path, doing: "open")
         }
     }
 
-    /// Stores a run, in one transaction.
+    /// Checks, before a run, that the journal takes writes: a write transaction that changes
+    /// nothing and is rolled back. A read-only or full journal is found now, not after the run.
+    public func checkWritable() throws(JournalError) {
+        do {
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "CREATE TABLE journal_write_check (x)")
+                    return .rollback
+                }
+            }
+        } catch {
+            throw JournalError(error, path: path, doing: "write to")
+        }
+    }
+
+    /// Stores a run, in one transaction. A run whose figures are not all finite is refused whole,
+    /// with what is wrong: the journal would otherwise hold NULLs where numbers belong.
     public func save(_ run: RunResult) throws(JournalError) {
+        if let problem = run.unstorableFigure {
+            throw JournalError("run \(run.runID) was not stored in \(path): \(problem); the figures of a run must be finite numbers")
+        }
         do {
             try database.write { db in try JournalWriter(db: db, run: run).write() }
         } catch {
-            throw JournalError("cannot write run \(run.runID) to \(path): \(error)")
+            throw JournalError(error, path: path, doing: "write run \(run.runID) to")
         }
     }
 
@@ -56,12 +82,12 @@ public final class Journal: Sendable {
                     db, sql: "SELECT id, started_at, graph_file, final_equity, starting_cash FROM runs ORDER BY started_at DESC, id DESC LIMIT ?",
                     arguments: [limit]
                 ).map { row in
-                    let (equity, cash): (Double, Double) = (row["final_equity"], row["starting_cash"])
-                    return (row["id"], row["started_at"], row["graph_file"], equity, cash == 0 ? 0 : equity / cash - 1)
+                    let (equity, cash): (Double, Double) = (row[tolerant: "final_equity"], row[tolerant: "starting_cash"])
+                    return (row[tolerant: "id"], row[tolerant: "started_at"], row[tolerant: "graph_file"], equity, cash == 0 ? 0 : equity / cash - 1)
                 }
             }
         } catch {
-            throw JournalError("cannot read \(path): \(error)")
+            throw JournalError(error, path: path, doing: "read")
         }
     }
 
@@ -72,8 +98,8 @@ public final class Journal: Sendable {
                 let ids = try String.fetchAll(
                     db,
                     sql: reference == "last"
-                        ? "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1" : "SELECT id FROM runs WHERE id LIKE ? ORDER BY id",
-                    arguments: reference == "last" ? [] : [reference + "%"])
+                        ? "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1" : "SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY id",
+                    arguments: reference == "last" ? [] : [reference.utf8.count, reference])
                 guard let id = ids.first else {
                     throw JournalError(
                         reference == "last"
@@ -88,8 +114,13 @@ public final class Journal: Sendable {
         } catch let error as JournalError {
             throw error
         } catch {
-            throw JournalError("cannot read \(path): \(error)")
+            throw JournalError(error, path: path, doing: "read")
         }
+    }
+
+    /// Whether the journal holds run `id` (exactly).
+    public func contains(runID id: String) -> Bool {
+        (try? database.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", arguments: [id]) }) == true
     }
 }
 
@@ -98,4 +129,32 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// SQLite's error while `doing` ("open", "read", "write to") the journal at `path`, said as
+    /// what happened and what to do, with SQLite's words last.
+    init(_ error: any Error, path: String, doing: String) {
+        guard let database = error as? DatabaseError else {
+            message = "cannot \(doing) the journal \(path): \(error)"
+            return
+        }
+        let detail = database.message ?? "\(database.resultCode)"
+        let advice: String
+        switch database.resultCode.primaryResultCode {
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            advice = "the journal is read-only: make it and its folder writable, or pass --journal with a writable path"
+        case .SQLITE_CANTOPEN:
+            advice = "the file cannot be opened: check its folder exists and is writable, or pass --journal with another path"
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            advice = "the file is not a Trellis journal or is damaged: move it aside (mv \(path) \(path).broken) and run again; a new journal is made"
+        case .SQLITE_FULL:
+            advice = "the disk is full: free space, or pass --journal with a path on another disk"
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            advice = "another process holds the journal locked: wait for it, or pass --journal with another path"
+        case .SQLITE_IOERR:
+            advice = "the disk reported an error: check the disk and the file"
+        default:
+            advice = "check the file, or move it aside and run again"
+        }
+        message = "cannot \(doing) the journal \(path): \(advice) (SQLite: \(detail))"
+    }
 }

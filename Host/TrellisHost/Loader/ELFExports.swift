@@ -11,8 +11,7 @@ enum ELFExports {
     /// file at `path`, Swift's mangled names (`$s…`) and linker symbols left out. Nil when the
     /// file cannot be read as such.
     static func names(inFile path: String) -> [String]? {
-        guard let data = MappedFile.contents(atPath: path) else { return nil }
-        return data.withUnsafeBytes { names(in: $0) }
+        MappedFile.read(path) { names(in: $0) } ?? nil
     }
 
     static func names(in file: UnsafeRawBufferPointer) -> [String]? {

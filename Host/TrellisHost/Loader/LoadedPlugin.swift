@@ -19,10 +19,31 @@ public struct LoadedPlugin: @unchecked Sendable {
     public private(set) var otherExports: [String] = []
     /// The plugin's descriptor: static data of a library that is never unloaded.
     public let descriptor: UnsafePointer<trellis_plugin>
+    /// The library file as it was when loaded (nil for a plugin linked into the process).
+    private(set) var identity: FileIdentity?
+    /// Why the library now on disk is not what this process runs, when it changed since it was
+    /// loaded; nil when it has not.
+    public private(set) var changeWarning: String?
 
     func with(otherExports: [String]) -> LoadedPlugin {
         var copy = self
         copy.otherExports = otherExports
+        return copy
+    }
+
+    func with(identity: FileIdentity) -> LoadedPlugin {
+        var copy = self
+        copy.identity = identity
+        return copy
+    }
+
+    /// This plugin, with `changeWarning` set when its file has changed since it was loaded: the
+    /// process keeps running what it loaded (a library is never unloaded).
+    func checkedForChange() -> LoadedPlugin {
+        guard let identity, FileIdentity.of(path) != identity else { return self }
+        var copy = self
+        copy.changeWarning =
+            "plugin '\(id)' (\(path)) changed on disk since this process loaded it; the process keeps running the version it loaded: start a new process to use the new one"
         return copy
     }
 

@@ -56,7 +56,8 @@ enum PluginChecks {
         let schemaText = String(factory.pointee.params_schema)
         let schema = try parseSchema(schemaText, type: name, failure)
         return NodeType(
-            name: name, kind: kind, version: String(factory.pointee.version), description: String(factory.pointee.description),
+            name: name, kind: kind, version: TerminalText.safe(String(factory.pointee.version), limit: 100),
+            description: TerminalText.safe(String(factory.pointee.description), limit: 500),
             schemaText: schemaText, schema: schema, pluginID: pluginID, pluginPath: path, factory: factory)
     }
 

@@ -16,15 +16,56 @@ public enum PluginLoader {
     private static let hostVersionText: StaticString = "0.1.0"
 
     private static let loaded = Mutex<[String: LoadedPlugin]>([:])
+    /// The descriptors of every library handed to the dynamic loader, open for the life of the
+    /// process: the loader knows a library by the name it was opened under (/proc/self/fd/N), so
+    /// that number must never name another file.
+    private static let handedOver = Mutex<[FileDigest.Deferred]>([])
 
-    /// Loads the plugin library at `path` and checks it.
+    /// Loads the plugin library at `path` and checks it. A file loaded before is not loaded
+    /// again: the plugin is the one already loaded, with a warning when the file has changed
+    /// since (a rebuilt library takes a new process).
     public static func load(_ path: String) throws(PluginLoadError) -> LoadedPlugin {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-        if let plugin = loaded.withLock({ $0[absolute] }) { return plugin }
-        let plugin = try open(absolute)
+        if let plugin = loaded.withLock({ $0[absolute] }) { return plugin.checkedForChange() }
+        return try load(try PluginFile.open(absolute))
+    }
+
+    /// Loads a library opened (and checked, and perhaps hashed) by `PluginFile.open`. With
+    /// `throughDescriptor` (a pinned library) the dynamic loader opens the very descriptor that
+    /// was hashed, so what runs is what was verified; the library is then known to debuggers as
+    /// /proc/self/fd/N. Otherwise it opens the path (debuggers and profilers see the file's name),
+    /// and a file replaced in between is refused.
+    public static func load(_ file: PluginFile, throughDescriptor: Bool = false) throws(PluginLoadError) -> LoadedPlugin {
+        if let plugin = loaded.withLock({ $0[file.path] }) { return plugin.checkedForChange() }
+        guard file.exportsEntry else {
+            let found =
+                file.exports.isEmpty
+                ? "it exports no C function" : "it exports \(file.exports.prefix(5).joined(separator: ", "))\(file.exports.count > 5 ? ", ..." : "")"
+            throw PluginLoadError(
+                .noEntrySymbol, path: file.path,
+                "no entry point '\(TRELLIS_ENTRY_SYMBOL)' (\(found)); export it with TRELLIS_EXPORT in C, #[no_mangle] in Rust or @c(trellis_plugin_entry) in Swift"
+            )
+        }
+        let name = throughDescriptor ? file.descriptorPath : file.path
+        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+            let detail = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
+            throw PluginLoadError(.notSharedLibrary, path: file.path, "dlopen failed: \(detail.replacingOccurrences(of: name, with: file.path))")
+        }
+        if throughDescriptor {
+            handedOver.withLock { $0.append(file.digest) }
+        } else if FileIdentity.of(file.path) != file.identity {
+            throw PluginLoadError(
+                .notSharedLibrary, path: file.path, "the file changed on disk while it was being loaded (a rebuild?); run again once it is complete")
+        }
+        guard let symbol = dlsym(handle, TRELLIS_ENTRY_SYMBOL) else {
+            throw PluginLoadError(.noEntrySymbol, path: file.path, "no entry point '\(TRELLIS_ENTRY_SYMBOL)' after loading")
+        }
+        let entry = unsafeBitCast(symbol, to: trellis_plugin_entry_fn.self)
+        let plugin = try describe(entry, path: file.path, digest: file.digest).with(otherExports: file.exports.filter { $0 != TRELLIS_ENTRY_SYMBOL })
+            .with(identity: file.identity)
         return loaded.withLock { cache in
-            if let existing = cache[absolute] { return existing }
-            cache[absolute] = plugin
+            if let existing = cache[file.path] { return existing }
+            cache[file.path] = plugin
             return plugin
         }
     }
@@ -34,7 +75,7 @@ public enum PluginLoader {
     public static func register(_ entry: trellis_plugin_entry_fn, name: String) throws(PluginLoadError) -> LoadedPlugin {
         let path = "builtin:\(name)"
         if let plugin = loaded.withLock({ $0[path] }) { return plugin }
-        let plugin = try describe(entry, path: path, digest: FileDigest.Deferred(path: nil))
+        let plugin = try describe(entry, path: path, digest: FileDigest.Deferred(descriptor: nil))
         return loaded.withLock { cache in
             if let existing = cache[path] { return existing }
             cache[path] = plugin
@@ -42,40 +83,14 @@ public enum PluginLoader {
         }
     }
 
-    private static func open(_ path: String) throws(PluginLoadError) -> LoadedPlugin {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw PluginLoadError(.fileMissing, path: path, "file not found; build the plugin or fix the path")
-        }
-        guard isELF(path) else {
-            throw PluginLoadError(.notSharedLibrary, path: path, "not a shared library (no ELF header); point at the .so the build produced")
-        }
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
-            let detail = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
-            throw PluginLoadError(.notSharedLibrary, path: path, "dlopen failed: \(detail)")
-        }
-        let exports = ELFExports.names(inFile: path) ?? []
-        guard let symbol = dlsym(handle, TRELLIS_ENTRY_SYMBOL) else {
-            let found =
-                exports.isEmpty ? "it exports no C function" : "it exports \(exports.prefix(5).joined(separator: ", "))\(exports.count > 5 ? ", ..." : "")"
-            throw PluginLoadError(
-                .noEntrySymbol, path: path,
-                "no entry point '\(TRELLIS_ENTRY_SYMBOL)' (\(found)); export it with TRELLIS_EXPORT in C, #[no_mangle] in Rust or @c(trellis_plugin_entry) in Swift"
-            )
-        }
-        let entry = unsafeBitCast(symbol, to: trellis_plugin_entry_fn.self)
-        let plugin = try describe(entry, path: path, digest: FileDigest.Deferred(path: path))
-        return plugin.with(otherExports: exports.filter { $0 != TRELLIS_ENTRY_SYMBOL })
-    }
-
     /// Negotiates with `entry` and checks every factory.
     private static func describe(_ entry: trellis_plugin_entry_fn, path: String, digest: FileDigest.Deferred) throws(PluginLoadError) -> LoadedPlugin {
         let descriptor = try negotiate(entry, path: path)
-        let id = String(descriptor.pointee.id)
+        let id = TerminalText.safe(String(descriptor.pointee.id), limit: 100)
         let nodeTypes = try PluginChecks.nodeTypes(of: descriptor, id: id, path: path)
         return LoadedPlugin(
-            path: path, digest: digest, id: id, version: String(descriptor.pointee.version),
-            description: String(descriptor.pointee.description), abiMajor: Int(descriptor.pointee.abi_major),
+            path: path, digest: digest, id: id, version: TerminalText.safe(String(descriptor.pointee.version), limit: 100),
+            description: TerminalText.safe(String(descriptor.pointee.description), limit: 500), abiMajor: Int(descriptor.pointee.abi_major),
             abiMinor: Int(descriptor.pointee.abi_minor), nodeTypes: nodeTypes, descriptor: descriptor)
     }
 
@@ -112,14 +127,6 @@ public enum PluginLoader {
                 "its plugin descriptor (trellis_plugin) is \(descriptor.pointee.struct_size) bytes; ABI \(abiMajor).0 needs at least \(required)")
         }
         return descriptor
-    }
-
-    /// Whether the file starts with the ELF magic number.
-    private static func isELF(_ path: String) -> Bool {
-        guard let file = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? file.close() }
-        let magic = (try? file.read(upToCount: 4)) ?? Data()
-        return magic == Data([0x7f, 0x45, 0x4c, 0x46])
     }
 }
 

@@ -17,6 +17,8 @@ public final class Backtest {
     let engine: Engine
     private let progress: (@Sendable (Progress) -> Void)?
     private var finished = false
+    /// The journal's folder, where the run is listed while it goes on (`RunRegistry`).
+    private var controlDirectory: String?
 
     /// Options for preparing a backtest.
     public struct Options: Sendable {
@@ -84,13 +86,16 @@ public final class Backtest {
         let startedAt = Int64(Date().timeIntervalSince1970 * 1e9)
         let runID = runID(startedAt: startedAt)
         if let directory = options.controlDirectory {
-            engine.killRequests = ["\(directory)/kill/\(runID)", "\(directory)/kill/all"]
-            engine.killRequestsSince = Date(timeIntervalSince1970: Double(startedAt / 1_000_000_000))
+            RunRegistry.register(runID, in: directory, graph: graph.spec.file)
+            engine.watchKillRequests(
+                ["\(directory)/kill/\(runID)", "\(directory)/kill/all"], since: Date(timeIntervalSince1970: Double(startedAt / 1_000_000_000)))
         }
-        return Backtest(
+        let backtest = Backtest(
             runID: runID, startedAt: startedAt,
             graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, feeds: feeds, tape: tape,
             instruments: instruments, engine: engine, progress: options.progress)
+        backtest.controlDirectory = options.controlDirectory
+        return backtest
     }
 
     private init(
@@ -111,6 +116,7 @@ public final class Backtest {
 
     deinit {
         if !finished { engine.destroyNodes() }
+        if let controlDirectory { RunRegistry.unregister(runID, in: controlDirectory) }
     }
 
     /// Reads every feed into one time-ordered tape and registers the instruments. Rows a feed
@@ -137,15 +143,16 @@ public final class Backtest {
                 options.progress = { progress(Progress(phase: .reading(feed: name), done: $0, total: $1)) }
             }
             let files = FeedFiles.read(graph.spec.resolve(feed.path.value))
-            let outcome = files.flatMap { CSVFeedReader.read($0, options: options) }
+            let readFiles = (try? files.get()) ?? []
+            // The files are mapped: one truncated by another program while it is read is said so.
+            let outcome = MappedFile.guarding(readFiles) {
+                files.flatMap { CSVFeedReader.read($0, options: options) }.map { ($0, FileDigest.sha256(of: readFiles.map(\.data))) }
+            }
             switch outcome {
-            case .success(let read):
+            case .success(let (read, digest)):
                 tapes.append(read.tape)
-                let readFiles = (try? files.get()) ?? []
                 reports.append(
-                    RunResult.FeedReport(
-                        name: feed.name, symbol: feed.symbol, files: readFiles.map(\.name), sha256: FileDigest.sha256(of: readFiles.map(\.data)),
-                        events: read.tape.count))
+                    RunResult.FeedReport(name: feed.name, symbol: feed.symbol, files: readFiles.map(\.name), sha256: digest, events: read.tape.count))
                 if read.skipped > 0 {
                     let first = read.skippedRows.first.map { "; the first: \($0.location.map(\.description) ?? $0.file): \($0.message)" } ?? ""
                     warnings.append(
@@ -171,7 +178,10 @@ public final class Backtest {
     public func run() throws(DiagnosticsError) -> RunResult {
         precondition(!finished, "a prepared backtest runs once")
         finished = true
-        defer { engine.destroyNodes() }
+        defer {
+            engine.destroyNodes()
+            if let controlDirectory { RunRegistry.unregister(runID, in: controlDirectory) }
+        }
         if let problem = engine.activateNodes() { throw DiagnosticsError([problem]) }
         let start = ContinuousClock.now
         engine.run(progress: progress.map { report in { report(Progress(phase: .replaying, done: $0, total: $1)) } })

@@ -54,7 +54,7 @@ extension Metrics {
         let (periodsPerYear, bucket) = annualisation(times, period: period)
         let returns = periodReturns(times, equity, bucket: bucket)
         let mean = geometricMean(returns)
-        let years = Double((times.last ?? 0) - (times.first ?? 0)) / 86_400e9 / 365.25
+        let years = (Double(times.last ?? 0) - Double(times.first ?? 0)) / 86_400e9 / 365.25
         var metrics = Metrics(
             startingEquity: first, finalEquity: last, peakEquity: equity.max() ?? 0,
             totalReturn: first == 0 ? 0 : (last - first) / first,
@@ -62,7 +62,7 @@ extension Metrics {
             sharpe: nil, sortino: nil, calmar: nil,
             maxDrawdown: drawdown.max() ?? 0, averageDrawdown: average(episodes.map(\.depth)),
             maxDrawdownDays: episodes.map(\.duration).max().map { days(ceiled($0, to: period)) },
-            averageDrawdownDays: average(episodes.map { Double($0.duration) }).map { days(ceiled(Int64($0), to: period)) },
+            averageDrawdownDays: average(episodes.map { Double($0.duration) }).map { days(ceiled(Int64(clamping: $0), to: period)) },
             exposure: exposure(steps: equity.count, closed: closed, open: open),
             trades: closed.count, winRate: nil, bestTrade: nil, worstTrade: nil, averageTrade: nil, profitFactor: nil,
             expectancy: nil, sqn: nil, commissions: commissions, periodsPerYear: periodsPerYear)
@@ -111,16 +111,16 @@ extension Metrics {
         if marks.last != drawdown.count - 1 { marks.append(drawdown.count - 1) }
         return zip(marks, marks.dropFirst()).compactMap { previous, current in
             guard current > previous + 1 else { return nil }
-            return Episode(depth: drawdown[previous...current].max() ?? 0, duration: times[current] - times[previous])
+            return Episode(depth: drawdown[previous...current].max() ?? 0, duration: times[current] &- times[previous])
         }
     }
 
     /// The data's period: the median gap of the last 100 steps (ns).
     static func dataPeriod(_ times: [Int64]) -> Int64 {
         let tail = Array(times.suffix(100))
-        let gaps = zip(tail, tail.dropFirst()).map { $1 - $0 }.sorted()
+        let gaps = zip(tail, tail.dropFirst()).map { $1 &- $0 }.sorted()
         guard !gaps.isEmpty else { return 0 }
-        return gaps.count % 2 == 1 ? gaps[gaps.count / 2] : (gaps[gaps.count / 2 - 1] + gaps[gaps.count / 2]) / 2
+        return gaps.count % 2 == 1 ? gaps[gaps.count / 2] : gaps[gaps.count / 2 - 1] / 2 + gaps[gaps.count / 2] / 2
     }
 
     /// How calendar periods group steps.
@@ -163,7 +163,7 @@ extension Metrics {
         let day = VenueOrder.day(of: time)
         switch bucket {
         case .day: return day
-        case .week: return Int64((Double(day + 3) / 7).rounded(.down))
+        case .week: return Int64(clamping: ((Double(day) + 3) / 7).rounded(.down))
         case .month:
             let (year, month, _) = Timestamp.civil(fromDays: day)
             return year * 12 + month
@@ -211,7 +211,7 @@ extension Metrics {
     static func ceiled(_ duration: Int64, to period: Int64) -> Int64 {
         let units: [Int64] = [86_400_000_000_000, 3_600_000_000_000, 60_000_000_000, 1_000_000_000]
         guard let unit = units.first(where: { period > 0 && period % $0 == 0 }) else { return duration }
-        return (duration + unit - 1) / unit * unit
+        return duration > Int64.max - unit ? duration : (duration + unit - 1) / unit * unit
     }
 
     private static func days(_ duration: Int64) -> Double { Double(duration) / 86_400e9 }

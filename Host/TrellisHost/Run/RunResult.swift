@@ -159,3 +159,27 @@ extension RunResult {
         public var commission: Double
     }
 }
+
+extension RunResult {
+    /// The first of the run's stored figures that is not a finite number, named, or nil. With
+    /// the host's bounds (docs/limits.md) there should be none; a run that has one is not stored.
+    var unstorableFigure: String? {
+        let figures: [(String, Double)] = [("starting cash", startingCash), ("final cash", finalCash), ("final equity", finalEquity)]
+        for (name, value) in figures where !value.isFinite { return "its \(name) is \(value)" }
+        if let step = equityValues.firstIndex(where: { !$0.isFinite }) { return "its equity at step \(step) is \(equityValues[step])" }
+        for trade in trades + openTrades {
+            for value in [trade.quantity, trade.entryPrice, trade.exitPrice ?? 0, trade.commission] where !value.isFinite {
+                return "a trade of \(trade.node) in \(trade.symbol) holds \(value)"
+            }
+        }
+        for position in positions {
+            for value in [
+                position.quantity, position.averagePrice, position.lastPrice, position.realizedProfit, position.unrealizedProfit, position.commission,
+            ]
+            where !value.isFinite {
+                return "the position of \(position.node) in \(position.symbol) holds \(value)"
+            }
+        }
+        return nil
+    }
+}

@@ -19,10 +19,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.hint = hint
     }
 
-    /// `file:line:column: error: message; hint`, one line, the format compilers and editors read.
+    /// `file:line:column: error: message; hint`, one line, the format compilers and editors read;
+    /// control characters (from a plugin's message, a file's bytes) are shown escaped.
     public var description: String {
         let place = location.map(\.description) ?? file
-        return "\(place): \(severity.rawValue): \(message)" + (hint.map { "; \($0)" } ?? "")
+        return TerminalText.safe("\(place): \(severity.rawValue): \(message)" + (hint.map { "; \($0)" } ?? ""), limit: 8_000)
     }
 }
 

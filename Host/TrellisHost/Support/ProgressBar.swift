@@ -70,11 +70,11 @@ public final class ProgressBar: @unchecked Sendable {
     func line(_ label: String, done: Int, total: Int, unit: Unit, elapsed: Double) -> String {
         let fraction = total > 0 ? min(1, max(0, Double(done) / Double(total))) : 1
         let cells = 24
-        let full = Int(fraction * Double(cells))
+        let full = Int(clamping: fraction * Double(cells))
         let bar = String(repeating: "█", count: full) + String(repeating: "░", count: cells - full)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
-        let percent = String(Int(fraction * 100))
+        let percent = String(Int(clamping: fraction * 100))
         let amounts =
             switch unit {
             case .bytes: String(format: "%.1f / %.1f MB  %.1f MB/s", Double(done) / 1e6, Double(total) / 1e6, rate / 1e6)
@@ -94,7 +94,7 @@ public final class ProgressBar: @unchecked Sendable {
     }
 
     static func clock(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.up))
+        let whole = Int(clamping: min(seconds, 359_999).rounded(.up))
         return whole >= 3600 ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60) : String(format: "%d:%02d", whole / 60, whole % 60)
     }
 }

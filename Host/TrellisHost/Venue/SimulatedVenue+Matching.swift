@@ -62,32 +62,37 @@ extension SimulatedVenue {
 
     /// Matches the waiting orders of `instrument`, oldest first: `quote` gives an order's fill
     /// price, whether it fills like a market order, and the quantity available (nil: all);
-    /// `consumed` learns what each fill took (buy or sell, quantity).
+    /// `consumed` learns what each fill took (buy or sell, quantity). One pass: the orders that
+    /// stay are moved down over those that went, so n orders cost O(n), not O(n²).
     private func matchWaiting(
         of instrument: UInt32, at time: Int64, emit: Sink,
         quote: (inout VenueOrder) -> (price: Double, marketLike: Bool, available: Double?)?,
         consumed: (Bool, Double) -> Void = { _, _ in }
     ) {
-        var index = 0
-        while index < waiting.count {
-            guard waiting[index].instrument == instrument else {
-                index += 1
+        var kept = 0
+        defer { waiting.removeLast(waiting.count - kept) }
+        for index in waiting.indices {
+            var order = waiting[index]
+            guard order.instrument == instrument else {
+                waiting[kept] = order
+                kept += 1
                 continue
             }
-            var order = waiting[index]
             let first = !order.evaluated
             order.evaluated = true
             if order.intent.time_in_force == TRELLIS_TIF_DAY, VenueOrder.day(of: time) != order.submittedDay {
-                expire(removeWaiting(at: index), reason: "a day order, and the day is over", now: time, emit: emit)
+                waitingCount[Int(instrument)] -= 1
+                expire(order, reason: "a day order, and the day is over", now: time, emit: emit)
                 continue
             }
             let immediate = order.intent.time_in_force == TRELLIS_TIF_IOC || order.intent.time_in_force == TRELLIS_TIF_FOK
             guard let (price, marketLike, available) = quote(&order) else {
                 if immediate && first {
-                    expire(removeWaiting(at: index), reason: "not fillable at once (immediate or cancel / fill or kill)", now: time, emit: emit)
+                    waitingCount[Int(instrument)] -= 1
+                    expire(order, reason: "not fillable at once (immediate or cancel / fill or kill)", now: time, emit: emit)
                 } else {
-                    waiting[index] = order
-                    index += 1
+                    waiting[kept] = order
+                    kept += 1
                 }
                 continue
             }
@@ -96,10 +101,10 @@ extension SimulatedVenue {
             let filled = order.filled - before
             if filled > 0 { consumed(order.isBuy, filled) }
             if finished {
-                _ = removeWaiting(at: index)
+                waitingCount[Int(instrument)] -= 1
             } else {
-                waiting[index] = order
-                index += 1
+                waiting[kept] = order
+                kept += 1
             }
         }
     }

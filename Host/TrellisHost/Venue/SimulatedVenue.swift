@@ -202,8 +202,10 @@ final class SimulatedVenue {
 
     /// Expires every order still waiting: no market event is left to fill it.
     func expireAll(now: Int64, emit: Sink) {
-        while !waiting.isEmpty {
-            let order = removeWaiting(at: 0)
+        let orders = waiting
+        waiting.removeAll()
+        for order in orders {
+            waitingCount[Int(order.instrument)] -= 1
             emitUpdate(
                 for: order.intent, status: TRELLIS_ORDER_EXPIRED, filled: order.filled, average: order.averagePrice,
                 code: TRELLIS_REASON_DATA_ENDED, reason: "the data ended before it could fill", now: now, emit: emit)

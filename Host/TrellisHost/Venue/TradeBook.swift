@@ -22,7 +22,11 @@ struct TradeBook {
         let slot = slot(of: Key(node: node, instrument: instrument))
         var remaining = signedQuantity
         var fee = commission
-        while abs(remaining) > Holding.dust, var trade = open[slot].first, (trade.quantity > 0) != (remaining > 0) {
+        // Trades closed in full are dropped together at the end: one fill closing n trades costs O(n).
+        var finished = 0
+        defer { if finished > 0 { open[slot].removeFirst(finished) } }
+        while abs(remaining) > Holding.dust, finished < open[slot].count, (open[slot][finished].quantity > 0) != (remaining > 0) {
+            var trade = open[slot][finished]
             let closing = min(abs(remaining), abs(trade.quantity))
             let share = closing / abs(remaining)
             let exitFee = fee * share
@@ -40,9 +44,9 @@ struct TradeBook {
             trade.quantity += trade.quantity > 0 ? -closing : closing
             remaining += remaining > 0 ? -closing : closing
             if abs(trade.quantity) < Holding.dust {
-                open[slot].removeFirst()
+                finished += 1
             } else {
-                open[slot][0] = trade
+                open[slot][finished] = trade
             }
         }
         if abs(remaining) > Holding.dust {

@@ -146,8 +146,8 @@ impl Node for SmaCross {
     const VERSION: &'static str = "1.0.0";
     const DESCRIPTION: &'static str = "Moving-average crossover: long when the fast SMA of closes is above the slow one.";
     const PARAMETERS: &'static str = r#"{"type": "object", "additionalProperties": false, "properties": {
-        "fast": {"type": "integer", "minimum": 1, "default": 10, "description": "Bars in the fast average."},
-        "slow": {"type": "integer", "minimum": 2, "default": 20, "description": "Bars in the slow average."},
+        "fast": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 10, "description": "Bars in the fast average."},
+        "slow": {"type": "integer", "minimum": 2, "maximum": 100000, "default": 20, "description": "Bars in the slow average."},
         "quantity": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "Order size: units, or a fraction of equity with sizing: equity."},
         "sizing": {"enum": ["units", "equity"], "default": "units", "description": "How quantity is read."},
         "short": {"type": "boolean", "default": false, "description": "Reverse into a short position on a down-cross instead of going flat."}}}"#;
@@ -155,6 +155,9 @@ impl Node for SmaCross {
     fn create(host: Host, params: &Params) -> Result<Self, String> {
         let fast = params.integer("fast")?;
         let slow = params.integer("slow")?;
+        if !(1..=100_000).contains(&fast) || !(2..=100_000).contains(&slow) {
+            return Err(format!("fast ({fast}) and slow ({slow}) must lie in 1..100000"));
+        }
         if fast >= slow {
             return Err(format!("fast ({fast}) must be shorter than slow ({slow})"));
         }

@@ -70,7 +70,7 @@ static const trellis_node_factory factory = {
     .version = TRELLIS_STR_LIT("1.0.0"),
     .description = TRELLIS_STR_LIT("Buys after a run of rising closes, sells on the first falling close."),
     .params_schema = TRELLIS_STR_LIT("{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-                                     "\"streak\": {\"type\": \"integer\", \"minimum\": 1, \"default\": 3},"
+                                     "\"streak\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 100000, \"default\": 3},"
                                      "\"quantity\": {\"type\": \"number\", \"exclusiveMinimum\": 0, \"default\": 10}}}"),
     .create = create,
     .methods = &methods,

@@ -14,12 +14,23 @@
  *   FIXTURE_SHORT_METHODS     (valid) the methods table ends before get_extension, which traps
  *   FIXTURE_CRASH_IN_CREATE   create dereferences NULL
  *   FIXTURE_CRASH_ON_EVENT    on_event dereferences NULL on the third bar
+ *   FIXTURE_CONSTRUCTOR_MARKER (valid) a constructor creates the file $TRELLIS_FIXTURE_MARKER names,
+ *                             so a test can tell whether any of the library's code ran
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "CTrellis.h"
+
+#ifdef FIXTURE_CONSTRUCTOR_MARKER
+__attribute__((constructor)) static void leave_marker(void) {
+    const char *path = getenv("TRELLIS_FIXTURE_MARKER");
+    if (path == NULL) return;
+    FILE *marker = fopen(path, "w");
+    if (marker != NULL) fclose(marker);
+}
+#endif
 
 typedef struct probe {
     const trellis_host *host;

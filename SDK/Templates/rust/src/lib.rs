@@ -25,7 +25,7 @@ impl Node for Streak {
     const VERSION: &'static str = "1.0.0";
     const DESCRIPTION: &'static str = "Buys after a run of rising closes, sells on the first falling close.";
     const PARAMETERS: &'static str = r#"{"type": "object", "additionalProperties": false, "properties": {
-        "streak": {"type": "integer", "minimum": 1, "default": 3},
+        "streak": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 3},
         "quantity": {"type": "number", "exclusiveMinimum": 0, "default": 10}}}"#;
 
     fn create(host: Host, params: &Params) -> Result<Self, String> {

@@ -7,7 +7,7 @@ struct Streak: Node {
         description: "Buys after a run of rising closes, sells on the first falling close.",
         parameters: """
             {"type": "object", "additionalProperties": false, "properties": {
-              "streak": {"type": "integer", "minimum": 1, "default": 3},
+              "streak": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 3},
               "quantity": {"type": "number", "exclusiveMinimum": 0, "default": 10}}}
             """)
 
