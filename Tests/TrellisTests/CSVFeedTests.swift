@@ -108,12 +108,13 @@ import ZIPFoundation
     }
 
     /// The reader's own number parser against strtod (which Swift's `Double(String)` also matches),
-    /// on 4,000 seeded numbers of every shape: short, long, padded, exponents, signs, beyond 2^53.
+    /// on 4,000 seeded numbers of every shape: short, long, padded, exponents, signs, more digits
+    /// than a Double holds. (Prices above 1e12 are refused: `FailClosedTests`.)
     @Test func numbersReadAsStrtodReadsThem() throws {
         var generator = SeededRandom(seed: 7)
         func digits(_ count: Int) -> String { String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) }) }
-        var texts = ["0", "0.0", "00012.5000", ".5", "5.", "9007199254740993", "9007199254740992.5", "1e3", "2.5E-3", "+7.25", "1.7976931348623157e308"]
-        texts += ["0.1", "0.30000000000000004", "123456789012345678901234", "0.0000000000000000000000123", "4.9e-324", "535.5999755859375"]
+        var texts = ["0", "0.0", "00012.5000", ".5", "5.", "900719925474.0993", "900719925474.09925", "1e3", "2.5E-3", "+7.25", "1.7976931348623157e11"]
+        texts += ["0.1", "0.30000000000000004", "123456789012.345678901234", "0.0000000000000000000000123", "4.9e-324", "535.5999755859375"]
         for _ in 0..<4000 {
             let whole = digits(Int.random(in: 1...12, using: &generator))
             let fraction = digits(Int.random(in: 0...14, using: &generator))

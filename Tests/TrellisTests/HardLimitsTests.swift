@@ -100,9 +100,10 @@ import TrellisHost
         #expect(outcome[3]?.0 == TRELLIS_ORDER_DENIED, "a halted host denies every new order, closing ones too")
     }
 
-    /// Random intents from a hostile strategy, on random prices, under every limit at once: no
-    /// fill takes the position past the limit, no order that reached the venue was too large, out
-    /// of the band or over the rate, and nothing reaches the venue once the host has halted.
+    /// Random intents from a hostile strategy (sizes up to 1e300, NaN and infinities among sizes
+    /// and prices), on random prices, under every limit at once: no fill takes the position past
+    /// the limit, no order that reached the venue was too large, not finite, out of the band or
+    /// over the rate, and nothing reaches the venue once the host has halted.
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func randomIntentsNeverBreachTheLimits(seed: UInt64) throws {
         let scenario = Scenario()
@@ -121,7 +122,7 @@ import TrellisHost
             nodes:
               bad: { use: test-hostile, inputs: [s], params: { tag: \(tag), seed: \(seed), per_bar: 6 } }
             """)
-        let notes = TestNodes.statuses(tag, "bad")
+        let notes = TestNodes.orderNotes(tag, "bad")
         let events = result.orders.filter { $0.node == "bad" }
         var position = 0.0
         for fill in events where fill.kind == .fill {
@@ -130,19 +131,20 @@ import TrellisHost
         }
         let accepted = events.filter { $0.kind == .update && $0.status == TRELLIS_ORDER_ACCEPTED }
         for order in accepted {
-            guard let units = notes["units \(order.orderID)"], let price = notes["price \(order.orderID)"] else { continue }  // closes
-            #expect(Double(units) / 1000 * Double(price) / 100 <= maxNotional * (1 + 1e-9), "seed \(seed): order \(order.orderID)")
+            guard let note = notes[order.orderID] else { continue }  // closes
+            #expect(note.size.isFinite && note.size > 0 && note.price.isFinite && note.price > 0, "seed \(seed): a hostile number reached the venue: \(note)")
+            #expect(note.size * note.price <= maxNotional * (1 + 1e-9), "seed \(seed): order \(order.orderID)")
         }
         for (time, group) in Dictionary(grouping: accepted, by: \.time) { #expect(group.count <= rate, "seed \(seed): \(group.count) at \(time)") }
         let halted = events.first { $0.reason.hasPrefix("the host is halted") }
         if let halted { #expect(!accepted.contains { $0.time > halted.time }, "seed \(seed): accepted after the halt") }
         #expect(events.contains { $0.status == TRELLIS_ORDER_DENIED && $0.reasonCode == TRELLIS_REASON_LIMIT }, "the stream does try")
-        #expect(accepted.count > 20, "and some orders do get through: \(accepted.count)")
+        #expect(accepted.count > 10, "and some orders do get through: \(accepted.count)")
         // The band: every limit or stop that reached the venue was within 2% of the close it was judged by.
         for order in accepted {
-            guard let price = notes["price \(order.orderID)"] else { continue }
+            guard let price = notes[order.orderID]?.price else { continue }
             let bar = closes[Int((order.time / 1_000_000_000 - 1_704_067_200) / 3600) - 1]
-            #expect(abs(Double(price) / 100 - bar) / bar * 100 <= band + 0.01, "seed \(seed): order \(order.orderID) at \(Double(price) / 100), close \(bar)")
+            #expect(abs(price - bar) / bar * 100 <= band + 0.01, "seed \(seed): order \(order.orderID) at \(price), close \(bar)")
         }
     }
 
@@ -166,15 +168,16 @@ import TrellisHost
         var options = Backtest.Options(includeDefaultPluginPaths: false, plugins: [TestNodes.plugin])
         options.controlDirectory = control
         nonisolated(unsafe) let backtest = try Backtest.prepare(graphAt: graph, options: options)
-        let outcome = Mutex<RunResult?>(nil)
-        let thread = Thread { outcome.withLock { $0 = try? backtest.run() } }
+        let outcome = Mutex<Result<RunResult, DiagnosticsError>?>(nil)
+        let thread = Thread { outcome.withLock { $0 = Result { () throws(DiagnosticsError) in try backtest.run() } } }
         thread.start()
         let started = ContinuousClock.now
         while TestNodes.log("kill-switch", "s").events.count < 5_000, ContinuousClock.now - started < .seconds(30) { usleep(10_000) }
         let kill = try Shell.run([Repository.trellis, "kill", backtest.runID, "--journal", control + "/journal.sqlite", "--reason", "test"])
         #expect(kill.status == 0, "\(kill.stderr)")
         while outcome.withLock({ $0 == nil }), ContinuousClock.now - started < .seconds(120) { usleep(20_000) }
-        let result = try #require(outcome.withLock { $0 }, "the run ends")
+        // A run that failed says why here, rather than showing as a time-out.
+        let result = try #require(outcome.withLock { $0 }, "the run ends").get()
         let denials = result.orders.filter { $0.status == TRELLIS_ORDER_DENIED }
         let requests = (try? FileManager.default.contentsOfDirectory(atPath: control + "/kill")) ?? []
         let first = try #require(denials.first, "orders after the kill are denied; the loop took \(result.loopSeconds) s; requests \(requests); \(kill.stdout)")

@@ -97,7 +97,8 @@ import TrellisSDK
         for (index, (mine, theirs)) in zip(ours, peer.values).enumerated() {
             if let mine, let theirs {
                 let error = abs(mine - theirs) / max(abs(theirs), floor)
-                if error > 1e-9 { differences.append("bar \(index): ours \(mine), \(peer.call) \(theirs), relative error \(error)") }
+                // Written so that NaN on our side (error NaN) is a difference too.
+                if !(error <= 1e-9) { differences.append("bar \(index): ours \(mine), \(peer.call) \(theirs), relative error \(error)") }
             } else if (mine == nil) != (theirs == nil) {
                 differences.append("bar \(index): ours \(String(describing: mine)), \(peer.call) \(String(describing: theirs))")
             }

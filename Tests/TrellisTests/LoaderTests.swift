@@ -49,7 +49,7 @@ import TrellisHost
         #expect(compile.status == 0)
         let error = try #require(failure(loading: object))
         #expect(error.code == .notSharedLibrary)
-        #expect(error.description.contains("dlopen failed"))
+        #expect(error.description.contains("not a 64-bit little-endian shared library with a dynamic symbol table"), "\(error)")
     }
 
     @Test func noEntrySymbol() throws {
@@ -135,8 +135,10 @@ import TrellisHost
         let problem = try #require(problems.first)
         #expect(problem.location?.line == 4 && problem.location?.column == 20)
         #expect(problem.message.contains("plugin 'fixture'"))
-        #expect(problem.message.contains("pin mismatch: the library is sha256:"))
-        #expect(problem.message.contains("the graph pins \(wrong)"))
+        #expect(problem.message.contains("pin mismatch: no plugin library has the SHA-256 the graph pins"))
+        #expect(problem.message.contains("(\(wrong))"))
+        #expect(problem.message.contains("libfixture_plugin.so is sha256:"), "the message names what it found: \(problem.message)")
+        #expect(problems.count == 1, "nothing else is reported when nothing was loaded: \(problems)")
     }
 
     @Test func matchingPinIsAccepted() throws {

@@ -113,7 +113,7 @@ import TrellisSDK
             #expect(result.openTrades.isEmpty)
             expectClose(result.finalEquity, peer.stats["Equity Final [$]"] ?? nil, "\(type) final equity")
             #expect(result.equityValues.count == peer.equity.count)
-            for (index, (ours, theirs)) in zip(result.equityValues, peer.equity).enumerated() where abs(ours / theirs - 1) > 1e-9 {
+            for (index, (ours, theirs)) in zip(result.equityValues, peer.equity).enumerated() where !(abs(ours / theirs - 1) <= 1e-9) {
                 Issue.record("\(type) equity at bar \(index): ours \(ours), theirs \(theirs)")
                 break
             }
@@ -128,6 +128,10 @@ import TrellisSDK
             expectSameTrades(result.trades, peer.trades)
             expectSameTrades(result.openTrades, peer.open_trades, mark: result.lastPrices["GOOG"])
             expectClose(result.finalEquity, peer.stats["Equity Final [$]"] ?? nil, "\(type) final equity")
+            #expect(result.equityValues.count == peer.equity.count)
+            for (index, (ours, theirs)) in zip(result.equityValues, peer.equity).enumerated() where !(abs(ours / theirs - 1) <= 1e-9) {
+                Issue.record("\(type) equity at bar \(index): ours \(ours), theirs \(theirs)")
+            }
             var ours = comparable(result.metrics)
             // backtesting.py leaves the open trade out of exposure and commissions; Trellis counts it.
             // Its first step is also the last of the trade before it, so that one step stays.
