@@ -1,4 +1,5 @@
 import Foundation
+import TrellisHost
 
 /// Benchmarks that time the product against a baseline measured in the same run, so the ratios
 /// hold on any machine. Run them on a release build:
@@ -71,7 +72,7 @@ do {
     if let path = option("--json") {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(figures).write(to: URL(fileURLWithPath: path))
+        try OutputFile.write(try encoder.encode(figures), to: path)
     }
 } catch {
     fail("\(error)", status: 1)

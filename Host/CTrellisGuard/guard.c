@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -19,6 +20,8 @@
 
 static __thread trellis_guard_engine *thread_engine;
 static __thread int thread_has_stack;
+static __thread char thread_loading[512];
+static pid_t installed_pid;
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static trellis_guard_engine *watched;
@@ -134,6 +137,14 @@ static void on_fatal(int sig, siginfo_t *info, void *context) {
             }
         }
     }
+    if (thread_loading[0] != 0) {
+        say("\ntrellis: the process crashed (");
+        say(signal_name(sig));
+        say(") while loading the plugin library ");
+        say(thread_loading);
+        say(" (its start-up code or its entry point); the fault is in that library\n");
+        die_by(sig);
+    }
     trellis_guard_engine *engine = thread_engine;
     if (engine != NULL && engine->current >= 0 && engine->current < engine->slot_count) {
         int32_t slot = engine->current;
@@ -163,6 +174,13 @@ static void on_fatal(int sig, siginfo_t *info, void *context) {
 /* ---- exit() from plugin code ------------------------------------------------------------------ */
 
 static void on_exit_hook(void) {
+    if (getpid() != installed_pid) return; /* a child a plugin forked: its exit is its own */
+    if (thread_loading[0] != 0) {
+        say("\ntrellis: the plugin library ");
+        say(thread_loading);
+        say(" called exit() while being loaded; the command is stopped (status 70)\n");
+        _exit(TRELLIS_GUARD_EXIT_STATUS);
+    }
     trellis_guard_engine *engine = thread_engine;
     if (engine != NULL && engine->current >= 0 && engine->current < engine->slot_count) {
         say("\ntrellis: ");
@@ -172,12 +190,14 @@ static void on_exit_hook(void) {
         say("; the run is stopped (status 70): a plugin must return an error status, not end the process\n");
         _exit(TRELLIS_GUARD_EXIT_STATUS);
     }
+    /* Any engine whose nodes exist means plugin code may be running on some thread. The lock is
+     * only tried: the thread that held it may be the one that is gone. */
     int running = 0;
-    pthread_mutex_lock(&registry_lock);
+    int locked = pthread_mutex_trylock(&registry_lock) == 0;
     for (trellis_guard_engine *e = watched; e != NULL; e = e->next) {
-        if (e->phase != TRELLIS_GUARD_IDLE && e != engine) running = 1;
+        if ((e->live || e->phase != TRELLIS_GUARD_IDLE) && e != engine) running = 1;
     }
-    pthread_mutex_unlock(&registry_lock);
+    if (locked) pthread_mutex_unlock(&registry_lock);
     if (running) {
         say("\ntrellis: a thread that is not the engine's called exit() while a run was going on (a plugin's own thread?); "
             "the run is stopped (status 70)\n");
@@ -188,6 +208,7 @@ static void on_exit_hook(void) {
 void trellis_guard_install(void) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&installed, &expected, 1)) return;
+    installed_pid = getpid();
     for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
@@ -208,7 +229,16 @@ trellis_guard_engine *trellis_guard_new(int32_t count, const char *const *labels
     engine->slot_count = count;
     engine->labels = calloc((size_t)count + 1, sizeof(char *));
     engine->code = calloc(2 * (size_t)count + 2, sizeof(uintptr_t));
-    for (int32_t i = 0; i < count; i++) engine->labels[i] = strdup(labels[i]);
+    if (engine->labels == NULL || engine->code == NULL) {
+        free(engine->labels);
+        free(engine->code);
+        free(engine);
+        return NULL;
+    }
+    for (int32_t i = 0; i < count; i++) {
+        engine->labels[i] = strdup(labels[i]);
+        if (engine->labels[i] == NULL) engine->labels[i] = strdup("a node");
+    }
     return engine;
 }
 
@@ -291,6 +321,15 @@ trellis_guard_engine *trellis_guard_attach(trellis_guard_engine *engine) {
 
 void trellis_guard_detach(trellis_guard_engine *previous_engine) { thread_engine = previous_engine; }
 
+void trellis_guard_loading(const char *path) {
+    if (path == NULL) {
+        thread_loading[0] = 0;
+        return;
+    }
+    strncpy(thread_loading, path, sizeof thread_loading - 1);
+    thread_loading[sizeof thread_loading - 1] = 0;
+}
+
 /* ---- the watchdog ----------------------------------------------------------------------------- */
 
 static void report_stuck(trellis_guard_engine *engine, int64_t stuck_ns, int killed) {
@@ -318,7 +357,9 @@ static void report_stuck(trellis_guard_engine *engine, int64_t stuck_ns, int kil
 static int kill_file_present(const trellis_guard_engine *engine) {
     for (int32_t i = 0; i < engine->kill_path_count; i++) {
         struct stat info;
-        if (stat(engine->kill_paths[i], &info) == 0 && info.st_mtime >= engine->kill_since_s) return 1;
+        if (stat(engine->kill_paths[i], &info) != 0) continue;
+        int64_t modified = (int64_t)info.st_mtim.tv_sec * 1000000000 + info.st_mtim.tv_nsec;
+        if (modified >= engine->kill_since_ns) return 1;
     }
     return 0;
 }
@@ -368,13 +409,13 @@ void trellis_guard_watch(trellis_guard_engine *engine) {
     pthread_mutex_unlock(&registry_lock);
 }
 
-void trellis_guard_set_kill(trellis_guard_engine *engine, int32_t count, const char *const *paths, int64_t since_s) {
+void trellis_guard_set_kill(trellis_guard_engine *engine, int32_t count, const char *const *paths, int64_t since_ns) {
     pthread_mutex_lock(&registry_lock);
     free_strings(engine->kill_paths, engine->kill_path_count);
     engine->kill_paths = calloc((size_t)count + 1, sizeof(char *));
     for (int32_t i = 0; i < count; i++) engine->kill_paths[i] = strdup(paths[i]);
     engine->kill_path_count = count;
-    engine->kill_since_s = since_s;
+    engine->kill_since_ns = since_ns;
     pthread_mutex_unlock(&registry_lock);
 }
 
@@ -443,4 +484,37 @@ int trellis_guard_buffer_intact(const char *buffer, size_t capacity) {
 
 void trellis_guard_buffer_free(char *buffer, size_t capacity) {
     if (buffer != NULL) munmap(buffer, usable_size(capacity) + page_size());
+}
+
+/* ---- sealed copies of plugin libraries -------------------------------------------------------- */
+
+int trellis_guard_sealed_copy(int fd) {
+    int copy = memfd_create("trellis-plugin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (copy < 0) return -1;
+    char buffer[1 << 16];
+    off_t offset = 0;
+    for (;;) {
+        ssize_t count = pread(fd, buffer, sizeof buffer, offset);
+        if (count < 0 && errno == EINTR) continue;
+        if (count < 0) {
+            close(copy);
+            return -1;
+        }
+        if (count == 0) break;
+        for (ssize_t done = 0; done < count;) {
+            ssize_t written = write(copy, buffer + done, (size_t)(count - done));
+            if (written < 0 && errno == EINTR) continue;
+            if (written <= 0) {
+                close(copy);
+                return -1;
+            }
+            done += written;
+        }
+        offset += count;
+    }
+    if (fcntl(copy, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+        close(copy);
+        return -1;
+    }
+    return copy;
 }

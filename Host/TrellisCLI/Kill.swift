@@ -52,7 +52,7 @@ struct Kill: ParsableCommand {
         }
         if target == "all" {
             let count = running.count == 1 ? "1 run going on now" : "\(running.count) runs going on now"
-            print("asked every run using \(journal.path) to halt (\(count), and any started later): each denies every new order within a second")
+            print("asked every run using \(journal.path) to halt (\(count); runs started later are not halted): each denies every new order within a second")
         } else {
             print("asked run \(target) to halt: it denies every new order within a second")
         }

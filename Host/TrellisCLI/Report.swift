@@ -48,7 +48,7 @@ struct Report: ParsableCommand {
             } else if json {
                 print(String(decoding: try RunJSON.encode(result), as: UTF8.self))
             } else {
-                print(RunSummary(result: result, tradeLimit: trades.limit).text)
+                print(TerminalText.safe(RunSummary(result: result, tradeLimit: trades.limit).text, limit: .max, singleLine: false))
             }
         } catch let error as JournalError {
             printError("error: \(error)")

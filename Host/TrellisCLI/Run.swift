@@ -68,7 +68,7 @@ struct Run: ParsableCommand {
         if json {
             print(String(decoding: try RunJSON.encode(result), as: UTF8.self))
         } else {
-            print(RunSummary(result: result, tradeLimit: trades.limit).text)
+            print(TerminalText.safe(RunSummary(result: result, tradeLimit: trades.limit).text, limit: .max, singleLine: false))
             for challenger in result.shadow?.challengers ?? [] {
                 let last = result.shadow?.verdicts.last { $0.challenger == challenger.name }
                 let verdict =

@@ -35,7 +35,7 @@ struct ShadowReportCommand: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        print(ShadowText.render(result))
+        print(TerminalText.safe(ShadowText.render(result), limit: .max, singleLine: false))
         guard result.shadow != nil else { throw ExitCode(1) }
         let size = try writePage(ShadowHTMLReport.render(result), to: html)
         print("\nwrote \(html) (\(size))")

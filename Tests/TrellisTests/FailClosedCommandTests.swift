@@ -68,6 +68,15 @@ import TrellisHost
             let output = try Shell.run([Repository.trellis] + arguments + ["--journal", journal], timeout: .seconds(60))
             #expect(output.status == 0 && !output.signaled, "\(arguments): \(output.shellStatus) \(output.stderr.prefix(400))")
         }
+        // An equity curve one unit in the last place apart: the chart's ticks cannot step it.
+        let (flat, flatID, _) = try journalWithARun()
+        try DatabaseQueue(path: flat).write { db in
+            try db.execute(
+                sql: "UPDATE equity SET equity = CASE WHEN step % 2 = 0 THEN 1000000000000000.0 ELSE 1000000000000000.125 END WHERE run_id = ?",
+                arguments: [flatID])
+        }
+        let page = try Shell.run([Repository.trellis, "report", "last", "--html", scenario.directory + "/flat.html", "--journal", flat], timeout: .seconds(60))
+        #expect(page.status == 0 && !page.timedOut, "\(page.shellStatus) \(page.stderr.prefix(400))")
     }
 
     /// A run whose figures are not all finite is not stored, and says so.

@@ -182,6 +182,22 @@ import TrellisHost
         #expect(after.subtracting(before).isEmpty, "no library was loaded: \(after.subtracting(before).sorted().prefix(5))")
     }
 
+    /// A malformed library named like a plugin (section offsets past its end) and a FIFO named
+    /// like one neither trap nor hold the host: they are skipped.
+    @Test func malformedLibrariesOnTheSearchPathAreSkipped() throws {
+        let directory = Repository.temporaryDirectory("trellis-malformed")
+        var header = [UInt8](repeating: 0, count: 128)
+        header.replaceSubrange(0..<6, with: [0x7f, 0x45, 0x4c, 0x46, 2, 1])
+        // The section table at Int64.max: adding an offset to it overflows.
+        for offset in 0x28..<0x2f { header[offset] = 0xff }
+        for (offset, byte) in [(0x2f, 0x7f), (0x3a, 0x40), (0x3c, 0xff), (0x3d, 0xff)] { header[offset] = UInt8(byte) }
+        FileManager.default.createFile(atPath: directory + "/libmalformed.so", contents: Data(header))
+        #expect(mkfifo(directory + "/libfifo.so", 0o644) == 0)
+        let output = try Shell.run([Repository.trellis, "plugins", "list", "--path", directory], timeout: .seconds(60))
+        #expect(output.status == 0 && !output.signaled && !output.timedOut, "\(output.shellStatus) \(output.stderr)")
+        #expect(output.stdout.contains("ignored: 2 shared libraries"), "\(output.stdout)")
+    }
+
     /// A pinned plugin is checked before any of its code runs: a library whose hash is not the
     /// pin is never opened by the dynamic loader (its constructor would leave a file).
     @Test func aPinnedLibraryIsVerifiedBeforeAnyOfItsCodeRuns() throws {

@@ -18,6 +18,14 @@ import TrellisHost
         #expect(!output.stdout.contains("fingerprint"), "no summary of a run that did not finish")
     }
 
+    /// A library whose entry point calls exit() while it is loaded: status 70, named.
+    @Test func aLibraryThatExitsWhileLoadingIsNamed() throws {
+        let library = try PluginBuilds.c("Tests/Fixtures/plugins/fixture_plugin.c", defines: ["FIXTURE_EXIT_IN_ENTRY"])
+        let output = try Shell.run([Repository.trellis, "plugins", "inspect", library], timeout: .seconds(60))
+        #expect(output.status == 70, "\(output.status) \(output.stderr)")
+        #expect(output.stderr.contains("the plugin library \(library) called exit() while being loaded"), "\(output.stderr)")
+    }
+
     @Test func emitFromAThreadOfThePluginsOwnIsRefusedAndRunsStayDeterministic() throws {
         var fingerprints: Set<String> = []
         for _ in 0..<3 {

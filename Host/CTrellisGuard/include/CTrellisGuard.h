@@ -30,6 +30,7 @@ typedef struct trellis_guard_engine {
     volatile int32_t phase;          /* TRELLIS_GUARD_* */
     volatile uint64_t calls;         /* callbacks begun so far: the watchdog sees progress by it */
     volatile int32_t kill_requested; /* 1 once a kill request file appeared, 2 once the engine saw it */
+    volatile int32_t live;           /* from the first create to the last destroy: plugin code may run */
     int32_t slot_count;
     char **labels;                   /* per slot, "node 'x' (plugin 'y', /path)" */
     uintptr_t *code;                 /* per slot, the start and end of its library's code */
@@ -39,7 +40,7 @@ typedef struct trellis_guard_engine {
     char *budget_setting;            /* how the graph set it, for the message */
     char **kill_paths;               /* files whose appearance halts the run */
     int32_t kill_path_count;
-    int64_t kill_since_s;            /* requests older than this (Unix seconds) are ignored */
+    int64_t kill_since_ns;           /* requests older than this (Unix ns) are ignored */
     /* The watchdog's own bookkeeping. */
     uint64_t seen_calls;
     int64_t stuck_since_ns;
@@ -68,10 +69,14 @@ void trellis_guard_detach(trellis_guard_engine *previous);
 /* Watches `engine` from the watchdog thread: its callback budget and its kill request files.
  * Set budget_ns, budget_setting and the kill fields (trellis_guard_set_kill) first. */
 void trellis_guard_watch(trellis_guard_engine *engine);
-/* The kill request files (copied) and the time before which they are stale. */
-void trellis_guard_set_kill(trellis_guard_engine *engine, int32_t count, const char *const *paths, int64_t since_s);
+/* The kill request files (copied) and the time (Unix ns) before which they are stale. */
+void trellis_guard_set_kill(trellis_guard_engine *engine, int32_t count, const char *const *paths, int64_t since_ns);
 /* The budget (0: none) and the setting that gave it, e.g. "limits.max_callback_seconds: 30". */
 void trellis_guard_set_budget(trellis_guard_engine *engine, uint64_t budget_ns, const char *setting);
+
+/* Notes that the calling thread is loading the plugin library `path` (its constructors and entry
+ * point run), or, with NULL, that it is done: a crash or an exit() meanwhile names the library. */
+void trellis_guard_loading(const char *path);
 
 /* Whether the calling thread is the engine's. */
 static inline int trellis_guard_on_engine_thread(const trellis_guard_engine *engine) {
@@ -88,6 +93,10 @@ void trellis_guard_unwatch_file(int32_t token);
  * inaccessible page: an overrun within the canary is found by trellis_guard_buffer_intact, a
  * larger one faults at once (and the crash message names the node). */
 #define TRELLIS_GUARD_CANARY (64 * 1024)
+
+/* A sealed in-memory copy of the file open as `fd` (memfd_create, then no write, grow or shrink
+ * is possible), so that what is hashed is what loads; -1 when the system cannot make one. */
+int trellis_guard_sealed_copy(int fd);
 char *trellis_guard_buffer_new(size_t capacity);
 int trellis_guard_buffer_intact(const char *buffer, size_t capacity);
 void trellis_guard_buffer_free(char *buffer, size_t capacity);

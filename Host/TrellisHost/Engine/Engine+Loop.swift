@@ -208,7 +208,7 @@ extension Engine {
         let now = Date()
         for path in killRequests {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let modified = attributes[.modificationDate] as? Date,
-                modified.timeIntervalSince1970.rounded(.down) >= killRequestsSince.timeIntervalSince1970.rounded(.down)
+                modified.timeIntervalSince1970 >= killRequestsSince.timeIntervalSince1970 - 1e-6
             else { continue }
             let asked = String(format: "%.2f", max(0, now.timeIntervalSince(modified)))
             let note =

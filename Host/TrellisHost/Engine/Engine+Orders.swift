@@ -116,6 +116,10 @@ extension Engine {
     /// units resting at the venue in its instrument, and the equity.
     private func market(for order: trellis_order) -> HardLimits.Market {
         let instrument = Int(order.header.instrument)
+        // An unknown instrument has no price to judge by: the limits deny (the venue would reject).
+        guard instrument >= 1, instrument <= instruments.count else {
+            return HardLimits.Market(lastPrice: .nan, position: .nan, equity: venue.equity)
+        }
         var buys = 0.0, sells = 0.0
         for waiting in venue.waiting where Int(waiting.instrument) == instrument {
             let closes = waiting.intent.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0

@@ -124,7 +124,7 @@ final class Engine {
             trellis_guard_set_code(watch, Int32(index), unsafeBitCast(node.type.factory.pointee.create, to: UnsafeRawPointer?.self))
         }
         let budget = graph.spec.pluginLimits.callbackBudgetSeconds
-        trellis_guard_set_budget(watch, UInt64(budget * 1e9), "limits.max_callback_seconds: \(NumberFormat.quantity(budget))")
+        trellis_guard_set_budget(watch, UInt64(max(budget, 0.001) * 1e9), "limits.max_callback_seconds: \(NumberFormat.quantity(budget))")
         trellis_guard_watch(watch)
     }
 
@@ -155,6 +155,7 @@ final class Engine {
     /// Creates every node, in topological order. On failure, destroys those created and returns
     /// every creation error.
     func createNodes() -> [Diagnostic] {
+        watch.pointee.live = 1  // plugin code may run until the last destroy
         var problems: [Diagnostic] = []
         for (index, node) in graph.nodes.enumerated() {
             let problem = inPhase(.create, slot: index) { create(index, node) }
@@ -287,6 +288,7 @@ final class Engine {
             inPhase(.destroy, slot: index) { slots[index].methods.pointee.destroy?(instance) }
             slots[index].instance = nil
         }
+        watch.pointee.live = 0
     }
 
     /// Runs `body`, node `slot`'s code, in `phase`: the crash reporter can name it, and emit is
@@ -322,7 +324,7 @@ final class Engine {
     /// `since` are for earlier runs.
     func watchKillRequests(_ paths: [String], since: Date) {
         (killRequests, killRequestsSince) = (paths, since)
-        CStrings.with(paths) { trellis_guard_set_kill(watch, Int32(paths.count), $0, Int64(since.timeIntervalSince1970)) }
+        CStrings.with(paths) { trellis_guard_set_kill(watch, Int32(paths.count), $0, Int64(clamping: since.timeIntervalSince1970 * 1e9)) }
     }
 
     /// Logs a negative status of a node (the first few per node) and counts it.

@@ -46,6 +46,8 @@ public struct HardLimits: Sendable {
         let closes = order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
         let price = Self.referencePrice(order, last: market.lastPrice)
         let priced = price > 0 && price.isFinite
+        // Why a figure a limit needs is missing, for the denial.
+        let missing = !priced ? "no last price yet" : !market.equity.isFinite ? "the equity is not a number" : "the position is not a number"
         if !closes, settings.maxOrderNotional != nil || settings.maxPosition != nil {
             let units: Double? =
                 switch order.size_mode {
@@ -62,7 +64,7 @@ public struct HardLimits: Sendable {
                     }
                 guard let notional, notional.isFinite else {
                     return
-                        "the order's notional cannot be evaluated (\(priced ? "the equity is not a number" : "no last price yet")); the notional limit denies it"
+                        "the order's notional cannot be evaluated (\(missing)); the notional limit denies it"
                 }
                 if !(notional <= limit) {
                     return "order notional \(NumberFormat.grouped(notional)) exceeds the limit of \(NumberFormat.grouped(limit))"
@@ -72,7 +74,7 @@ public struct HardLimits: Sendable {
                 let reduceOnly = order.order_flags & UInt32(TRELLIS_ORDER_FLAG_REDUCE_ONLY) != 0
                 guard let units, units.isFinite, market.position.isFinite else {
                     return
-                        "the position the order could reach cannot be evaluated (\(priced ? "not a number" : "no last price yet")); the position limit denies it"
+                        "the position the order could reach cannot be evaluated (\(missing)); the position limit denies it"
                 }
                 let buying = order.side == TRELLIS_SIDE_BUY
                 let worst = buying ? market.position + market.restingBuys + units : market.position - market.restingSells - units
@@ -121,7 +123,10 @@ public struct HardLimits: Sendable {
         let loss = dayStartEquity - equity
         if let limit = settings.maxDailyLoss, !(loss <= limit) {
             halt = "the day's loss \(NumberFormat.grouped(loss)) exceeds the daily limit of \(NumberFormat.grouped(limit))"
-        } else if let percent = settings.maxDailyLossPercent, dayStartEquity > 0, !(loss / dayStartEquity * 100 <= percent) {
+        } else if settings.maxDailyLossPercent != nil, !(dayStartEquity > 0) {
+            halt =
+                "the day began with an equity of \(NumberFormat.grouped(dayStartEquity)), so the day's loss in percent cannot be known; the daily loss limit halts the host"
+        } else if let percent = settings.maxDailyLossPercent, !(loss / dayStartEquity * 100 <= percent) {
             halt = "the day's loss \(NumberFormat.grouped(loss / dayStartEquity * 100))% exceeds the daily limit of \(NumberFormat.grouped(percent))%"
         }
         return halt

@@ -35,6 +35,13 @@ public struct GraphValidator {
             }
             return (nil, validator.diagnostics)
         }
+        guard catalog.pinFailures.isEmpty else {
+            for failure in catalog.pinFailures {
+                let location = spec.plugins.pins.first { $0.plugin == failure.plugin }?.digest.location
+                validator.error(at: location, "pinned plugin '\(failure.plugin)': \(failure.reason); no other plugin was loaded")
+            }
+            return (nil, validator.diagnostics)
+        }
         for (entry, error) in zip(spec.plugins.load, loadErrors) {
             if let error { validator.error(at: entry.location, error.description) }
         }

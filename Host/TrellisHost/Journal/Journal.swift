@@ -27,12 +27,15 @@ public final class Journal: Sendable {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw JournalError("no journal at \(path) yet: 'trellis run <graph>' writes one (or pass --journal with the file to read)")
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-            isDirectory.boolValue || !FileManager.default.isReadableFile(atPath: path)
-                || (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) != .typeRegular
-        {
-            throw JournalError("the journal \(path) is not a regular file; pass --journal with a file path (or set TRELLIS_JOURNAL)")
+        // A link to a journal is fine; a directory or a device is not.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if FileManager.default.fileExists(atPath: target) {
+            guard (try? FileManager.default.attributesOfItem(atPath: target)[.type] as? FileAttributeType) == .typeRegular else {
+                throw JournalError("the journal \(path) is not a regular file; pass --journal with a file path (or set TRELLIS_JOURNAL)")
+            }
+            guard FileManager.default.isReadableFile(atPath: target) else {
+                throw JournalError("the journal \(path) cannot be read with this user's permissions; make it readable, or pass --journal with another path")
+            }
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()

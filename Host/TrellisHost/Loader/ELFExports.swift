@@ -24,11 +24,15 @@ enum ELFExports {
             let sectionTable = read(0x28, as: UInt64.self), let sectionSize = read(0x3a, as: UInt16.self),
             let sectionCount = read(0x3c, as: UInt16.self)
         else { return nil }
+        // Every offset and size is checked against the file before it is used: a malformed
+        // library is "not readable as such", never a trap.
+        let fileSize = UInt64(file.count)
         func section(_ index: Int) -> (type: UInt32, offset: Int, size: Int, link: Int, entrySize: Int)? {
+            guard sectionTable <= fileSize else { return nil }
             let base = Int(sectionTable) + index * Int(sectionSize)
             guard let type = read(base + 4, as: UInt32.self), let offset = read(base + 24, as: UInt64.self),
                 let size = read(base + 32, as: UInt64.self), let link = read(base + 40, as: UInt32.self),
-                let entrySize = read(base + 56, as: UInt64.self)
+                let entrySize = read(base + 56, as: UInt64.self), offset <= fileSize, size <= fileSize, entrySize <= fileSize
             else { return nil }
             return (type, Int(offset), Int(size), Int(link), Int(entrySize))
         }

@@ -18,6 +18,9 @@ public struct PluginCatalog: Sendable {
     public private(set) var unmatchedPins: [String] = []
     /// When a pin matched nothing: the libraries there were (path, SHA-256), for the message.
     public private(set) var pinCandidates: [(path: String, sha256: String)] = []
+    /// Pins whose library matched but did not load as that plugin: plugin id → why. Then no other
+    /// library was loaded.
+    public private(set) var pinFailures: [(plugin: String, reason: String)] = []
 
     public init() {}
 
@@ -88,7 +91,24 @@ public struct PluginCatalog: Sendable {
             catalog.pinCandidates = files.map { ($0.path, $0.sha256) }
             return (catalog, sources.explicit.map { _ in nil })
         }
-        for file in pinned { catalog.add(try? PluginLoader.load(file, throughDescriptor: true)) }
+        for (pin, file) in zip(sources.pins, pinned) {
+            // A sealed copy is what is hashed again and loaded: a rewrite in place cannot slip in.
+            guard let sealed = file.sealedCopy(), "sha256:" + sealed.sha256 == pin.digest else {
+                catalog.pinFailures.append((pin.plugin, "\(file.path) changed while it was being loaded (or no sealed copy of it could be made)"))
+                continue
+            }
+            do {
+                let plugin = try PluginLoader.load(sealed, throughDescriptor: true)
+                guard plugin.id == pin.plugin else {
+                    catalog.pinFailures.append((pin.plugin, "the library with the pinned SHA-256, \(file.path), is plugin '\(plugin.id)'"))
+                    continue
+                }
+                catalog.add(plugin)
+            } catch {
+                catalog.pinFailures.append((pin.plugin, error.description))
+            }
+        }
+        guard catalog.pinFailures.isEmpty else { return (catalog, sources.explicit.map { _ in nil }) }
         var explicitErrors: [PluginLoadError?] = []
         for opened in explicit {
             do {

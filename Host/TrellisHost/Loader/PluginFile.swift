@@ -29,9 +29,20 @@ public struct PluginFile: Sendable {
         return access(viaDescriptor, F_OK) == 0 ? viaDescriptor : path
     }
 
+    /// A sealed in-memory copy of this file (same path, exports and identity), whose digest is
+    /// of the copy: loaded through its descriptor, the bytes hashed are the bytes that run, even
+    /// if the file is rewritten in place meanwhile. Nil when the system cannot make one.
+    func sealedCopy() -> PluginFile? {
+        guard let descriptor = digest.descriptor else { return nil }
+        let copy = trellis_guard_sealed_copy(descriptor)
+        guard copy >= 0 else { return nil }
+        return PluginFile(path: path, exports: exports, identity: identity, digest: FileDigest.Deferred(descriptor: copy))
+    }
+
     /// Opens and checks the library at `path` (absolute) without loading it.
     public static func open(_ path: String) throws(PluginLoadError) -> PluginFile {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that a FIFO named like a library cannot hold the host.
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT { throw PluginLoadError(.fileMissing, path: path, "file not found; build the plugin or fix the path") }
             throw PluginLoadError(.fileMissing, path: path, "cannot open it: \(String(cString: strerror(errno)))")

@@ -1,4 +1,5 @@
 import CTrellis
+import CTrellisGuard
 import Foundation
 import Synchronization
 
@@ -47,6 +48,10 @@ public enum PluginLoader {
             )
         }
         let name = throughDescriptor ? file.descriptorPath : file.path
+        // The library's constructors and entry run from here: a crash or an exit() names it.
+        CrashReporter.install()
+        trellis_guard_loading(TerminalText.safe(file.path, limit: 400))
+        defer { trellis_guard_loading(nil) }
         guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let detail = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
             throw PluginLoadError(.notSharedLibrary, path: file.path, "dlopen failed: \(detail.replacingOccurrences(of: name, with: file.path))")

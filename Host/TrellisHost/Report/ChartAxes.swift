@@ -12,9 +12,12 @@ enum ChartAxes {
         let step = [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
         var ticks: [Double] = []
         var tick = (low / step).rounded(.up) * step
-        while tick <= high + step * 1e-9 {
+        // Bounded: a step below the values' precision would not move the tick at all.
+        while tick <= high + step * 1e-9, ticks.count < 50 {
             ticks.append(abs(tick) < step * 1e-9 ? 0 : tick)
-            tick += step
+            let next = tick + step
+            guard next > tick else { break }
+            tick = next
         }
         return ticks
     }
@@ -24,7 +27,7 @@ enum ChartAxes {
     static func timeTicks(from start: Int64, to end: Int64) -> [(time: Int64, label: String)] {
         guard end > start else { return [(start, Timestamp.format(start))] }
         let day: Int64 = 86_400_000_000_000
-        let days = Double(end - start) / Double(day)
+        let days = (Double(end) - Double(start)) / Double(day)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let (firstYear, firstMonth, _) = Timestamp.civil(fromDays: floorDiv(start, day))
         if days > 365 * 3 {
@@ -49,7 +52,7 @@ enum ChartAxes {
             return ticks
         }
         let hour: Int64 = 3_600_000_000_000
-        let hours = Double(end - start) / Double(hour)
+        let hours = (Double(end) - Double(start)) / Double(hour)
         let step = ([1, 2, 3, 6, 12, 24, 48, 168, 336] as [Int64]).first { hours / Double($0) <= 8 } ?? 720
         var time = (start + step * hour - 1) / (step * hour) * (step * hour)
         var ticks: [(Int64, String)] = []

@@ -141,7 +141,7 @@ public enum HTMLReport {
             html += "<td>\(trade.quantity > 0 ? "long" : "short")</td><td class=\"n\">\(NumberFormat.quantity(abs(trade.quantity)))</td>"
             html += "<td>\(Timestamp.format(trade.entryTime))</td><td class=\"n\">\(NumberFormat.price(trade.entryPrice))</td>"
             html += "<td>\(trade.exitTime.map(Timestamp.format) ?? "open")</td><td class=\"n\">\(NumberFormat.price(trade.exitPrice ?? mark ?? .nan))</td>"
-            html += "<td class=\"n\">\(trade.exitBar.map { String($0 - trade.entryBar) } ?? "")</td>"
+            html += "<td class=\"n\">\(trade.exitBar.map { String($0 &- trade.entryBar) } ?? "")</td>"
             html +=
                 "<td class=\"n \(tone)\">\(NumberFormat.grouped(profit))</td><td class=\"n \(tone)\">\(NumberFormat.percent(trade.returnFraction(markPrice: mark)))</td></tr>"
         }

@@ -16,7 +16,7 @@ struct SVGChart {
     }
 
     var plotWidth: Double { Self.width - left - right }
-    func x(_ time: Int64) -> Double { left + (end == start ? 0.5 : Double(time - start) / Double(end - start)) * plotWidth }
+    func x(_ time: Int64) -> Double { left + (end == start ? 0.5 : (Double(time) - Double(start)) / (Double(end) - Double(start))) * plotWidth }
     func y(_ value: Double) -> Double { top + (high - value) / (high - low) * (height - top - bottom) }
 
     mutating func add(_ element: String) { body += element + "\n" }

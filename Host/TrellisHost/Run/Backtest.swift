@@ -88,7 +88,7 @@ public final class Backtest {
         if let directory = options.controlDirectory {
             RunRegistry.register(runID, in: directory, graph: graph.spec.file)
             engine.watchKillRequests(
-                ["\(directory)/kill/\(runID)", "\(directory)/kill/all"], since: Date(timeIntervalSince1970: Double(startedAt / 1_000_000_000)))
+                ["\(directory)/kill/\(runID)", "\(directory)/kill/all"], since: Date(timeIntervalSince1970: Double(startedAt) / 1e9))
         }
         let backtest = Backtest(
             runID: runID, startedAt: startedAt,

@@ -21,7 +21,8 @@ public enum RunRegistry {
     public static func running(in directory: String) -> [(id: String, graph: String)] {
         let folder = directory + "/running"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.sorted().compactMap { name in
+        // Dot files are entries being written (OutputFile's temporary names).
+        return names.filter { !$0.hasPrefix(".") }.sorted().compactMap { name in
             let lines = ((try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n")
             guard let pid = lines.first.flatMap({ pid_t($0) }), pid > 0, kill(pid, 0) == 0 || errno == EPERM else {
                 unlink(folder + "/" + name)

@@ -9,6 +9,8 @@ public enum TerminalText {
     /// `text` with control characters escaped (tabs and, unless `singleLine`, newlines kept),
     /// cut to `limit` characters.
     public static func safe(_ text: String, limit: Int = defaultLimit, singleLine: Bool = true) -> String {
+        // Printable ASCII within the limit, the usual case, is shown as it is.
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || ($0 == 0x0A && !singleLine) }) { return text }
         var out = ""
         var shown = 0
         var scalars = text.unicodeScalars.makeIterator()

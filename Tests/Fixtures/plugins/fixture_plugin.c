@@ -14,6 +14,7 @@
  *   FIXTURE_SHORT_METHODS     (valid) the methods table ends before get_extension, which traps
  *   FIXTURE_CRASH_IN_CREATE   create dereferences NULL
  *   FIXTURE_CRASH_ON_EVENT    on_event dereferences NULL on the third bar
+ *   FIXTURE_EXIT_IN_ENTRY     the entry point calls exit(0)
  *   FIXTURE_CONSTRUCTOR_MARKER (valid) a constructor creates the file $TRELLIS_FIXTURE_MARKER names,
  *                             so a test can tell whether any of the library's code ran
  */
@@ -177,6 +178,9 @@ static const trellis_plugin plugin = {
 #ifndef FIXTURE_NO_ENTRY
 TRELLIS_EXPORT const trellis_plugin *trellis_plugin_entry(const trellis_loader_info *info) {
     (void)info;
+#ifdef FIXTURE_EXIT_IN_ENTRY
+    exit(0);
+#endif
 #ifdef FIXTURE_DECLINE
     (void)plugin;
     return NULL;
