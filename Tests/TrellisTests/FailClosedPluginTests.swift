@@ -177,7 +177,8 @@ import TrellisHost
             done.withLock { $0 = true }
         }
         thread.start()
-        while !done.withLock({ $0 }) { usleep(1_000) }
+        let started = ContinuousClock.now
+        while !done.withLock({ $0 }), ContinuousClock.now - started < .seconds(20) { usleep(1_000) }
         _ = try first.run()
         Issue.record("the first run should have crashed")
     }

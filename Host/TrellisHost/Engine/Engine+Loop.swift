@@ -188,38 +188,4 @@ extension Engine {
         }
         return TRELLIS_OK
     }
-
-    /// A plugin's own thread called emit: refused, so that runs stay deterministic (the
-    /// thread-safe way in is `post`). The first few are logged; the count is kept.
-    private func refuseOffThreadEmit(from slot: Int) -> trellis_status {
-        let count = offThreadEmits.add(1, ordering: .relaxed).newValue
-        if count <= Self.loggedProblems {
-            logger.warning(
-                "refused an emit from a thread that is not the engine's: emit is for the node's own callbacks, on the engine thread\(count == Self.loggedProblems ? " (further ones are counted, not logged)" : "")",
-                metadata: ["node": "\(names[Int(nodeID(slot))])"])
-        }
-        return TRELLIS_ERR_STATE
-    }
-
-    /// The manual kill switch: the watchdog saw a `trellis kill` request for this run; the host
-    /// halts (every new order denied, with the reason) and stops looking.
-    func noticeKillRequest() {
-        watch.pointee.kill_requested = 2
-        let now = Date()
-        for path in killRequests {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let modified = attributes[.modificationDate] as? Date,
-                modified.timeIntervalSince1970 >= killRequestsSince.timeIntervalSince1970 - 1e-6
-            else { continue }
-            let asked = String(format: "%.2f", max(0, now.timeIntervalSince(modified)))
-            let note =
-                (try? String(contentsOfFile: path, encoding: .utf8)).map { TerminalText.safe($0.trimmingCharacters(in: .whitespacesAndNewlines), limit: 200) }
-                ?? ""
-            let reason = "killed by trellis kill\(note.isEmpty ? "" : " (\(note))"), noticed \(asked) s after"
-            limits.halt(because: reason)
-            logger.warning("the host halts: \(reason); every new order is denied from now on")
-            return
-        }
-        limits.halt(because: "killed by trellis kill")
-        logger.warning("the host halts: killed by trellis kill; every new order is denied from now on")
-    }
 }

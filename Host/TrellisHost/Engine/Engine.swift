@@ -43,9 +43,9 @@ final class Engine {
     var limits: HardLimits
     /// Files whose appearance halts the host (`trellis kill`); the watchdog thread looks for them
     /// every 50 ms of wall time and raises `watch.kill_requested`.
-    private(set) var killRequests: [String] = []
+    var killRequests: [String] = []
     /// Requests older than this are for earlier runs (`kill/all` stays on disk).
-    private(set) var killRequestsSince = Date.distantPast
+    var killRequestsSince = Date.distantPast
     /// Every change of label of a node that gates others (a regime), for reports.
     var labelLog: [RunResult.LabelChange] = []
     /// Per slot: whether some node's `when:` reads its labels.
@@ -170,7 +170,9 @@ final class Engine {
         // past `error_capacity` is found, and refused, rather than corrupting the host's heap.
         let capacity = 512
         guard let message = trellis_guard_buffer_new(capacity) else {
-            return Diagnostic(file: graph.spec.file, at: node.spec.location, "node '\(node.name)': no memory to create it")
+            return Diagnostic(
+                file: graph.spec.file, at: node.spec.location, "node '\(node.name)': no memory for its error buffer, so it was not created",
+                hint: "free memory and run again")
         }
         defer { trellis_guard_buffer_free(message, capacity) }
         var instance: UnsafeMutableRawPointer?
@@ -289,42 +291,6 @@ final class Engine {
             slots[index].instance = nil
         }
         watch.pointee.live = 0
-    }
-
-    /// Runs `body`, node `slot`'s code, in `phase`: the crash reporter can name it, and emit is
-    /// allowed (and attributed to it) outside create and destroy.
-    @discardableResult
-    func inPhase<R>(_ phase: CrashReporter.Phase, slot: Int, _ body: () -> R) -> R {
-        let previousEngine = trellis_guard_attach(watch)
-        let (previousSlot, previousPhase) = (watch.pointee.current, watch.pointee.phase)
-        (watch.pointee.current, watch.pointee.phase) = (Int32(slot), phase.rawValue)
-        watch.pointee.calls &+= 1
-        state.pointee.emitted = 0
-        defer {
-            (watch.pointee.current, watch.pointee.phase) = (previousSlot, previousPhase)
-            trellis_guard_detach(previousEngine)
-        }
-        return body()
-    }
-
-    /// Runs `body` on this thread as the engine's: what emit accepts, and what the crash reporter
-    /// names, while `phase` lasts.
-    func attached<R>(_ phase: CrashReporter.Phase, _ body: () -> R) -> R {
-        let previousEngine = trellis_guard_attach(watch)
-        let previousPhase = watch.pointee.phase
-        watch.pointee.phase = phase.rawValue
-        defer {
-            watch.pointee.phase = previousPhase
-            trellis_guard_detach(previousEngine)
-        }
-        return body()
-    }
-
-    /// Sets the files whose appearance halts the run (`trellis kill`); requests written before
-    /// `since` are for earlier runs.
-    func watchKillRequests(_ paths: [String], since: Date) {
-        (killRequests, killRequestsSince) = (paths, since)
-        CStrings.with(paths) { trellis_guard_set_kill(watch, Int32(paths.count), $0, Int64(clamping: since.timeIntervalSince1970 * 1e9)) }
     }
 
     /// Logs a negative status of a node (the first few per node) and counts it.

@@ -4,85 +4,58 @@ import CTrellis
 /// beyond `NumericBounds` are refused with the field's name, so no event can switch a limit off
 /// or make the accounting non-finite.
 enum EventValues {
-    /// Why the numbers of `event` (already checked for layout) are unacceptable, or nil.
-    static func problem(with event: UnsafePointer<trellis_event_header>) -> String? {
-        let raw = UnsafeRawPointer(event)
-        let (price, quantity, money) = (NumericBounds.price, NumericBounds.quantity, NumericBounds.money)
-        switch Int32(event.pointee.type) {
-        case TRELLIS_EVENT_BAR:
-            let bar = raw.load(as: trellis_bar.self)
-            return NumericBounds.fits(bar.open, price) && NumericBounds.fits(bar.high, price) && NumericBounds.fits(bar.low, price)
-                && NumericBounds.fits(bar.close, price) && NumericBounds.fits(bar.volume, quantity)
-                ? nil
-                : check([
-                    ("open", bar.open, price), ("high", bar.high, price), ("low", bar.low, price), ("close", bar.close, price),
-                    ("volume", bar.volume, quantity),
-                ])
-        case TRELLIS_EVENT_TRADE:
-            let trade = raw.load(as: trellis_trade.self)
-            return NumericBounds.fits(trade.price, price) && NumericBounds.fits(trade.quantity, quantity)
-                ? nil : check([("price", trade.price, price), ("quantity", trade.quantity, quantity)])
-        case TRELLIS_EVENT_QUOTE:
-            let quote = raw.load(as: trellis_quote.self)
-            return NumericBounds.fits(quote.bid, price) && NumericBounds.fits(quote.ask, price) && NumericBounds.fits(quote.bid_size, quantity)
-                && NumericBounds.fits(quote.ask_size, quantity)
-                ? nil
-                : check([("bid", quote.bid, price), ("ask", quote.ask, price), ("bid_size", quote.bid_size, quantity), ("ask_size", quote.ask_size, quantity)])
-        case TRELLIS_EVENT_SIGNAL:
-            let signal = raw.load(as: trellis_signal.self)
-            return NumericBounds.fits(signal.value, .greatestFiniteMagnitude) && NumericBounds.fits(signal.confidence, .greatestFiniteMagnitude)
-                ? nil : check([("value", signal.value, .greatestFiniteMagnitude), ("confidence", signal.confidence, .greatestFiniteMagnitude)])
-        case TRELLIS_EVENT_ORDER:
-            let order = raw.load(as: trellis_order.self)
-            return NumericBounds.fits(order.quantity, quantity) && NumericBounds.fits(order.limit_price, price) && NumericBounds.fits(order.stop_price, price)
-                ? nil : check([("quantity", order.quantity, quantity), ("limit_price", order.limit_price, price), ("stop_price", order.stop_price, price)])
-        case TRELLIS_EVENT_ORDER_UPDATE:
-            let update = raw.load(as: trellis_order_update.self)
-            return NumericBounds.fits(update.quantity, quantity) && NumericBounds.fits(update.filled_quantity, quantity)
-                && NumericBounds.fits(update.average_price, price)
-                ? nil
-                : check([
-                    ("quantity", update.quantity, quantity), ("filled_quantity", update.filled_quantity, quantity),
-                    ("average_price", update.average_price, price),
-                ])
-        case TRELLIS_EVENT_FILL:
-            let fill = raw.load(as: trellis_fill.self)
-            return NumericBounds.fits(fill.quantity, quantity) && NumericBounds.fits(fill.price, price) && NumericBounds.fits(fill.commission, money)
-                && NumericBounds.fits(fill.position, quantity)
-                ? nil
-                : check([
-                    ("quantity", fill.quantity, quantity), ("price", fill.price, price), ("commission", fill.commission, money),
-                    ("position", fill.position, quantity),
-                ])
-        case TRELLIS_EVENT_POSITION:
-            let position = raw.load(as: trellis_position.self)
-            return NumericBounds.fits(position.quantity, quantity) && NumericBounds.fits(position.average_price, price)
-                && NumericBounds.fits(position.realized_pnl, money) && NumericBounds.fits(position.unrealized_pnl, money)
-                ? nil
-                : check([
-                    ("quantity", position.quantity, quantity), ("average_price", position.average_price, price), ("realized_pnl", position.realized_pnl, money),
-                    ("unrealized_pnl", position.unrealized_pnl, money),
-                ])
-        case TRELLIS_EVENT_ACCOUNT:
-            let account = raw.load(as: trellis_account.self)
-            return NumericBounds.fits(account.cash, money) && NumericBounds.fits(account.equity, money) && NumericBounds.fits(account.realized_pnl, money)
-                && NumericBounds.fits(account.commission, money)
-                ? nil
-                : check([
-                    ("cash", account.cash, money), ("equity", account.equity, money), ("realized_pnl", account.realized_pnl, money),
-                    ("commission", account.commission, money),
-                ])
-        default:
-            return nil
-        }
+    /// One number field of an event type: its name, where it is, and the most it may hold.
+    struct Field {
+        let name: String
+        let offset: Int
+        let bound: Double
     }
 
-    private static func check(_ fields: [(name: String, value: Double, bound: Double)]) -> String? {
-        for field in fields where !NumericBounds.fits(field.value, field.bound) {
-            guard field.value.isFinite else { return "\(field.name) is \(field.value); NaN and infinity are refused" }
-            return
-                "\(field.name) \(NumberFormat.compact(field.value)) is beyond ±\(NumericBounds.words(field.bound)), the most the host accepts (docs/limits.md)"
+    /// Why the numbers of `event` (already checked for layout) are unacceptable, or nil.
+    @inline(__always)
+    static func problem(with event: UnsafePointer<trellis_event_header>) -> String? {
+        let type = Int(event.pointee.type)
+        guard type < fields.count else { return nil }
+        let raw = UnsafeRawPointer(event)
+        for field in fields[type] where !NumericBounds.fits(raw.load(fromByteOffset: field.offset, as: Double.self), field.bound) {
+            let value = raw.load(fromByteOffset: field.offset, as: Double.self)
+            guard value.isFinite else { return "\(field.name) is \(value); NaN and infinity are refused" }
+            return "\(field.name) \(NumberFormat.compact(value)) is beyond ±\(NumericBounds.words(field.bound)), the most the host accepts (docs/limits.md)"
         }
         return nil
     }
+
+    /// The number fields of each event type, by type.
+    static let fields: [[Field]] = {
+        let (price, quantity, money, any) = (NumericBounds.price, NumericBounds.quantity, NumericBounds.money, Double.greatestFiniteMagnitude)
+        func of<Record>(_ type: Record.Type, _ list: [(String, PartialKeyPath<Record>, Double)]) -> [Field] {
+            list.map { Field(name: $0.0, offset: MemoryLayout<Record>.offset(of: $0.1)!, bound: $0.2) }
+        }
+        var fields = [[Field]](repeating: [], count: Int(TRELLIS_EVENT_CUSTOM) + 1)
+        fields[Int(TRELLIS_EVENT_BAR)] = of(
+            trellis_bar.self,
+            [("open", \.open, price), ("high", \.high, price), ("low", \.low, price), ("close", \.close, price), ("volume", \.volume, quantity)])
+        fields[Int(TRELLIS_EVENT_TRADE)] = of(trellis_trade.self, [("price", \.price, price), ("quantity", \.quantity, quantity)])
+        fields[Int(TRELLIS_EVENT_QUOTE)] = of(
+            trellis_quote.self, [("bid", \.bid, price), ("ask", \.ask, price), ("bid_size", \.bid_size, quantity), ("ask_size", \.ask_size, quantity)])
+        fields[Int(TRELLIS_EVENT_SIGNAL)] = of(trellis_signal.self, [("value", \.value, any), ("confidence", \.confidence, any)])
+        fields[Int(TRELLIS_EVENT_ORDER)] = of(
+            trellis_order.self, [("quantity", \.quantity, quantity), ("limit_price", \.limit_price, price), ("stop_price", \.stop_price, price)])
+        fields[Int(TRELLIS_EVENT_ORDER_UPDATE)] = of(
+            trellis_order_update.self,
+            [("quantity", \.quantity, quantity), ("filled_quantity", \.filled_quantity, quantity), ("average_price", \.average_price, price)])
+        fields[Int(TRELLIS_EVENT_FILL)] = of(
+            trellis_fill.self,
+            [("quantity", \.quantity, quantity), ("price", \.price, price), ("commission", \.commission, money), ("position", \.position, quantity)])
+        fields[Int(TRELLIS_EVENT_POSITION)] = of(
+            trellis_position.self,
+            [
+                ("quantity", \.quantity, quantity), ("average_price", \.average_price, price), ("realized_pnl", \.realized_pnl, money),
+                ("unrealized_pnl", \.unrealized_pnl, money),
+            ])
+        fields[Int(TRELLIS_EVENT_ACCOUNT)] = of(
+            trellis_account.self,
+            [("cash", \.cash, money), ("equity", \.equity, money), ("realized_pnl", \.realized_pnl, money), ("commission", \.commission, money)])
+        return fields
+    }()
 }

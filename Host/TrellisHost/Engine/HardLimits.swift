@@ -46,8 +46,8 @@ public struct HardLimits: Sendable {
         let closes = order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
         let price = Self.referencePrice(order, last: market.lastPrice)
         let priced = price > 0 && price.isFinite
-        // Why a figure a limit needs is missing, for the denial.
-        let missing = !priced ? "no last price yet" : !market.equity.isFinite ? "the equity is not a number" : "the position is not a number"
+        // Why a figure a limit needs is missing, for a denial (worded only then).
+        func missing() -> String { !priced ? "no last price yet" : !market.equity.isFinite ? "the equity is not a number" : "the position is not a number" }
         if !closes, settings.maxOrderNotional != nil || settings.maxPosition != nil {
             let units: Double? =
                 switch order.size_mode {
@@ -64,7 +64,7 @@ public struct HardLimits: Sendable {
                     }
                 guard let notional, notional.isFinite else {
                     return
-                        "the order's notional cannot be evaluated (\(missing)); the notional limit denies it"
+                        "the order's notional cannot be evaluated (\(missing())); the notional limit denies it"
                 }
                 if !(notional <= limit) {
                     return "order notional \(NumberFormat.grouped(notional)) exceeds the limit of \(NumberFormat.grouped(limit))"
@@ -74,7 +74,7 @@ public struct HardLimits: Sendable {
                 let reduceOnly = order.order_flags & UInt32(TRELLIS_ORDER_FLAG_REDUCE_ONLY) != 0
                 guard let units, units.isFinite, market.position.isFinite else {
                     return
-                        "the position the order could reach cannot be evaluated (\(missing)); the position limit denies it"
+                        "the position the order could reach cannot be evaluated (\(missing())); the position limit denies it"
                 }
                 let buying = order.side == TRELLIS_SIDE_BUY
                 let worst = buying ? market.position + market.restingBuys + units : market.position - market.restingSells - units
@@ -117,7 +117,7 @@ public struct HardLimits: Sendable {
             halt = "the equity is \(equity), so the day's loss cannot be known; the daily loss limit halts the host"
             return halt
         }
-        let today = Self.floorDivide(time.subtractingReportingOverflow(settings.dayStart * 1_000_000_000).partialValue, 86_400_000_000_000)
+        let today = Timestamp.floorDivide(time.subtractingReportingOverflow(settings.dayStart * 1_000_000_000).partialValue, 86_400_000_000_000)
         if today != day { (day, dayStartEquity) = (today, lastEquity ?? equity) }
         lastEquity = equity
         let loss = dayStartEquity - equity
@@ -149,10 +149,5 @@ public struct HardLimits: Sendable {
         case TRELLIS_ORDER_STOP_LIMIT: true
         default: false
         }
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let quotient = value / divisor
-        return value % divisor < 0 ? quotient - 1 : quotient
     }
 }

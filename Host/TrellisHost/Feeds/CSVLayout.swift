@@ -103,3 +103,25 @@ public struct CSVLayout: Sendable {
         init(_ message: String) { self.message = message }
     }
 }
+
+extension CSVLayout.Field {
+    /// The field's place in `CSVLayout.Field.allCases`, as a switch the compiler folds.
+    var slot: Int {
+        switch self {
+        case .time: 0
+        case .open: 1
+        case .high: 2
+        case .low: 3
+        case .close: 4
+        case .volume: 5
+        case .price: 6
+        case .quantity: 7
+        case .side: 8
+        case .bid: 9
+        case .ask: 10
+        case .bidSize: 11
+        case .askSize: 12
+        case .closeTime: 13
+        }
+    }
+}

@@ -70,7 +70,7 @@ public enum GraphReader {
         if let venue = root["venue"] {
             spec.venue.cash = number(venue["cash"], NumericBounds.money) ?? spec.venue.cash
             spec.venue.commission = number(venue["commission"], 1) ?? spec.venue.commission
-            spec.venue.fixedCommission = number(venue["fixed_commission"], NumericBounds.money) ?? spec.venue.fixedCommission
+            spec.venue.fixedCommission = number(venue["fixed_commission"], 1e9) ?? spec.venue.fixedCommission
             spec.venue.slippageBPS = number(venue["slippage_bps"], 10_000) ?? spec.venue.slippageBPS
             spec.venue.fill = venue["fill"]?.string.flatMap(GraphSpec.VenueSettings.FillPrice.init) ?? spec.venue.fill
             spec.venue.atEnd = venue["at_end"]?.string.flatMap(GraphSpec.VenueSettings.AtEnd.init) ?? spec.venue.atEnd

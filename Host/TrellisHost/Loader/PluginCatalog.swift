@@ -129,8 +129,7 @@ public struct PluginCatalog: Sendable {
     }
 
     /// Adds a plugin unless one with the same id is already there (the first found wins).
-    public mutating func add(_ plugin: LoadedPlugin?) {
-        guard let plugin else { return }
+    public mutating func add(_ plugin: LoadedPlugin) {
         if let first = plugins.first(where: { $0.id == plugin.id }) {
             if first.path != plugin.path { shadowed.append(plugin) }
             return

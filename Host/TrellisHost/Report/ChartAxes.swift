@@ -29,7 +29,7 @@ enum ChartAxes {
         let day: Int64 = 86_400_000_000_000
         let days = (Double(end) - Double(start)) / Double(day)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let (firstYear, firstMonth, _) = Timestamp.civil(fromDays: floorDiv(start, day))
+        let (firstYear, firstMonth, _) = Timestamp.civil(fromDays: Timestamp.floorDivide(start, day))
         if days > 365 * 3 {
             let step = Int64([1, 2, 5, 10, 20, 50].first { days / 365.25 / Double($0) <= 8 } ?? 100)
             return stride(from: (firstYear / step) * step, through: firstYear + Int64(days / 365) + 1, by: Int(step)).compactMap { year in
@@ -57,16 +57,12 @@ enum ChartAxes {
         var time = (start + step * hour - 1) / (step * hour) * (step * hour)
         var ticks: [(Int64, String)] = []
         while time <= end {
-            let (_, month, dayOfMonth) = Timestamp.civil(fromDays: floorDiv(time, day))
-            let minutes = (floorDiv(time, 60_000_000_000) % 1440 + 1440) % 1440
+            let (_, month, dayOfMonth) = Timestamp.civil(fromDays: Timestamp.floorDivide(time, day))
+            let minutes = (Timestamp.floorDivide(time, 60_000_000_000) % 1440 + 1440) % 1440
             let label = step >= 24 || minutes == 0 ? "\(months[Int(month - 1)]) \(dayOfMonth)" : String(format: "%02lld:%02lld", minutes / 60, minutes % 60)
             ticks.append((time, label))
             time += step * hour
         }
         return ticks
-    }
-
-    private static func floorDiv(_ value: Int64, _ divisor: Int64) -> Int64 {
-        value >= 0 ? value / divisor : (value - divisor + 1) / divisor
     }
 }

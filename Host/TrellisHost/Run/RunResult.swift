@@ -177,7 +177,7 @@ extension RunResult {
                 position.quantity, position.averagePrice, position.lastPrice, position.realizedProfit, position.unrealizedProfit, position.commission,
             ]
             where !value.isFinite {
-                return "the position of \(position.node) in \(position.symbol) holds \(value)"
+                return "the position of \(position.node ?? "the account") in \(position.symbol) holds \(value)"
             }
         }
         return nil

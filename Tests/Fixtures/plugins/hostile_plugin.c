@@ -135,26 +135,26 @@ static trellis_status activate(void *node) {
     return TRELLIS_OK;
 }
 
+/* Stops the emitting thread, if there is one; returns whether it ran. */
+static int stop_thread(hostile *h) {
+    if (!h->thread_started) return 0;
+    h->stop = 1;
+    pthread_join(h->thread, NULL);
+    h->thread_started = 0;
+    return 1;
+}
+
 static trellis_status deactivate(void *node) {
     hostile *h = node;
-    if (h->thread_started) {
-        h->stop = 1;
-        pthread_join(h->thread, NULL);
-        h->thread_started = 0;
-        if (h->accepted_off_thread > 0) {
-            h->host->log(h->host->ctx, TRELLIS_LOG_ERROR, trellis_cstr("the host accepted an emit from another thread"));
-            return TRELLIS_ERR_PLUGIN;
-        }
+    if (stop_thread(h) && h->accepted_off_thread > 0) {
+        h->host->log(h->host->ctx, TRELLIS_LOG_ERROR, trellis_cstr("the host accepted an emit from another thread"));
+        return TRELLIS_ERR_PLUGIN;
     }
     return TRELLIS_OK;
 }
 
 static void destroy(void *node) {
-    hostile *h = node;
-    if (h->thread_started) {
-        h->stop = 1;
-        pthread_join(h->thread, NULL);
-    }
+    stop_thread(node);
     free(node);
 }
 
