@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "trellis", targets: ["TrellisCLI"]),
         .executable(name: "trellis-bench", targets: ["TrellisBench"]),
+        .executable(name: "trellis-fake-venue", targets: ["FakeVenueCLI"]),
         .library(name: "TrellisHost", targets: ["TrellisHost"]),
         .library(name: "TrellisSDK", targets: ["TrellisSDK"]),
         .library(name: "CTrellis", targets: ["CTrellis"]),
@@ -16,6 +17,8 @@ let package = Package(
         .library(name: "TrellisGrid", type: .dynamic, targets: ["Grid"]),
         .library(name: "TrellisRisk", type: .dynamic, targets: ["Risk"]),
         .library(name: "TrellisABShadow", type: .dynamic, targets: ["ABShadow"]),
+        // The C broker for the fake venue (Plugins/sim-broker-c): built here too, so runs find it.
+        .library(name: "TrellisSimBroker", type: .dynamic, targets: ["SimBroker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -24,6 +27,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The SDK: the C ABI header (the only contract) and the Swift authoring layer.
@@ -34,6 +45,35 @@ let package = Package(
         // Signal handlers, the watchdog and guarded buffers: what must not run Swift code.
         .target(name: "CTrellisGuard", path: "Host/CTrellisGuard"),
 
+        // libcurl (libcurl4-openssl-dev), for the host's HTTP client.
+        .systemLibrary(name: "CCurl", path: "Host/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The host's network services (DESIGN §10): HTTP over libcurl, WebSocket and TCP over SwiftNIO.
+        .target(
+            name: "TrellisNet",
+            dependencies: [
+                "CCurl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Host/TrellisNet"
+        ),
+        // The operator endpoint: /metrics, /health, /status and the status page.
+        .target(
+            name: "TrellisOperator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Host/TrellisOperator"
+        ),
+
         // The host: loader, graph, engine, feeds, simulated venue; and the command-line tool.
         .target(
             name: "TrellisHost",
@@ -42,6 +82,8 @@ let package = Package(
                 "TrellisSDK",
                 "CFFI",
                 "CTrellisGuard",
+                "TrellisNet",
+                "TrellisOperator",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,6 +97,7 @@ let package = Package(
             name: "TrellisCLI",
             dependencies: [
                 "TrellisHost",
+                "TrellisOperator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,7 +105,28 @@ let package = Package(
         ),
 
         // Benchmarks against baselines timed in the same run (docs/performance.md).
-        .executableTarget(name: "TrellisBench", dependencies: ["TrellisHost", "CBenchSupport"], path: "Benchmarks/TrellisBench"),
+        .executableTarget(
+            name: "TrellisBench",
+            dependencies: ["TrellisHost", "CBenchSupport", "FakeVenue", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Benchmarks/TrellisBench"),
+
+        // A venue on loopback that speaks a documented REST + WebSocket protocol and injects
+        // faults (docs/fake-venue.md): what paper and live runs trade against in tests.
+        .target(
+            name: "FakeVenue",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tools/FakeVenue"
+        ),
+        .executableTarget(
+            name: "FakeVenueCLI",
+            dependencies: ["FakeVenue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/FakeVenueCLI"
+        ),
         .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
 
         // Plugins.
@@ -72,11 +136,17 @@ let package = Package(
         .target(name: "Grid", dependencies: ["TrellisSDK"], path: "Plugins/Grid"),
         .target(name: "Risk", dependencies: ["TrellisSDK"], path: "Plugins/Risk"),
         .target(name: "ABShadow", dependencies: ["TrellisSDK"], path: "Plugins/ABShadow"),
+        .target(
+            name: "SimBroker", dependencies: ["CTrellis"], path: "Plugins/sim-broker-c", exclude: ["Makefile", "README.md"], publicHeadersPath: ".",
+            cSettings: [.unsafeFlags(["-fvisibility=hidden"])]),
 
         .testTarget(
             name: "TrellisTests",
             dependencies: [
-                "TrellisHost", "TrellisSDK", .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "GRDB", package: "GRDB.swift"),
+                "TrellisHost", "TrellisSDK", "TrellisNet", "TrellisOperator", "FakeVenue",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             path: "Tests/TrellisTests"
         ),
@@ -84,7 +154,7 @@ let package = Package(
 )
 
 // Upcoming language features, for every Swift target.
-for target in package.targets where !["CTrellis", "CFFI", "CTrellisGuard", "CBenchSupport"].contains(target.name) {
+for target in package.targets where !["CTrellis", "CFFI", "CTrellisGuard", "CBenchSupport", "CCurl", "SimBroker"].contains(target.name) {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),
