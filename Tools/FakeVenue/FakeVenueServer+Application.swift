@@ -1,0 +1,65 @@
+import Dispatch
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Synchronization
+
+/// Building the Hummingbird application, and the start-up handshake.
+extension FakeVenueServer {
+    /// The HTTP server with the REST routes and the WebSocket upgrade at `/ws`.
+    func application(exchange: Exchange, startup: Startup) -> some ApplicationProtocol {
+        let key = configuration.apiKey
+        let routes = VenueRoutes(
+            apiKey: key, exchange: exchange, faults: injector, requests: requestLog, counters: counters,
+            isStopping: { [weak self] in self?.isStopping ?? true }, logger: logger)
+        let session = StreamSession(hub: exchange.hub, faults: injector, counters: counters, logger: logger)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.ws("/ws") { request, _ in
+            request.headers[HTTPField.Name("X-API-Key")!] == key ? .upgrade([:]) : .dontUpgrade
+        } onUpgrade: { inbound, outbound, _ in
+            try await session.run(inbound: inbound, outbound: outbound)
+        }
+        let webSocketResponder = webSocketRouter.buildResponder()
+        return Application(
+            router: routes.router(),
+            server: HTTPServerBuilder { responder in
+                GatedWebSocketChannel(
+                    apiKey: key,
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder,
+                        configuration: .init(ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled))))
+            },
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trellis-fake-venue"),
+            onServerRunning: { channel in startup.finish(.success(channel.localAddress?.port ?? 0)) },
+            logger: logger)
+    }
+}
+
+/// Tells `start()` the bound port, or why the server did not start.
+final class Startup: Sendable {
+    private let result = Mutex<Result<Int, FakeVenueError>?>(nil)
+    private let semaphore = DispatchSemaphore(value: 0)
+
+    init() {}
+
+    /// Records the outcome; only the first one counts.
+    func finish(_ outcome: Result<Int, FakeVenueError>) {
+        let first = result.withLock { result in
+            guard result == nil else { return false }
+            result = outcome
+            return true
+        }
+        if first { semaphore.signal() }
+    }
+
+    /// Waits for the outcome, at most `seconds`.
+    func wait(seconds: Int) -> Result<Int, FakeVenueError> {
+        if semaphore.wait(timeout: .now() + .seconds(seconds)) == .timedOut {
+            return .failure(.startup("the server did not listen within \(seconds) s"))
+        }
+        return result.withLock { $0! }
+    }
+}
