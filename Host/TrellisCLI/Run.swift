@@ -1,12 +1,15 @@
 import ArgumentParser
 import Foundation
 import TrellisHost
+import TrellisOperator
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Runs a graph: a backtest on its feeds' data, filled by the simulated venue.",
+        abstract: "Runs a graph: a backtest on its feeds' data, or a paper or live session.",
         discussion: """
             Prints the trades, the statistics, the final equity and the run fingerprint, a SHA-256 over every order outcome and fill: two runs with the same fingerprint traded identically.
+
+            --mode paper takes live data from the graph's feed and broker nodes and fills orders on the simulated venue; --mode live sends orders to the graph's broker nodes, on testnets unless both --real-money and the graph's live: { real_money: true } ask for real money (docs/live.md). Both run until Ctrl-C (or --duration), then stop gracefully; every input is recorded for 'trellis replay'.
 
             Each run is stored in the journal (see --journal), with the hashes of the graph, the plugins and the data; 'trellis report last' shows it again, '--html report.html' as a page.
             """
@@ -14,8 +17,23 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: GraphOptions
 
-    @Option(help: "Run mode. Only backtest exists so far; paper and live come with the live runtime.")
-    var mode: Mode = .backtest
+    @Option(help: "Run mode: backtest, paper (live data, simulated fills) or live (orders to the graph's brokers).")
+    var mode: RunMode = .backtest
+
+    @Flag(help: "Live mode may trade real money; the graph must say live: { real_money: true } too.")
+    var realMoney = false
+
+    @Option(help: "Paper and live: a file of 'name = value' secrets for the nodes (mode 600). TRELLIS_SECRET_<NAME> variables come first.")
+    var secrets: String?
+
+    @Option(help: "Paper and live: stop after this long, e.g. 90s, 15m, 8h.")
+    var duration: String?
+
+    @Option(help: "Paper and live: serve /metrics, /health, /status and a status page at ADDRESS:PORT, e.g. 127.0.0.1:9464 (docs/operator.md).")
+    var `operator`: String?
+
+    @Option(help: "A file (mode 600) holding the bearer token the operator endpoint requires; needed off loopback. Or set TRELLIS_OPERATOR_TOKEN.")
+    var operatorTokenFile: String?
 
     @Option(help: "How many trades to list (a number, or 'all').")
     var trades: TradeLimit = .count(30)
@@ -27,10 +45,6 @@ struct Run: ParsableCommand {
 
     @Flag(help: "Do not store the run in the journal.")
     var noJournal = false
-
-    enum Mode: String, ExpressibleByArgument, CaseIterable {
-        case backtest
-    }
 
     func run() throws {
         // A journal that cannot take the run is found before the run, not after it.
@@ -47,17 +61,22 @@ struct Run: ParsableCommand {
             }
         }
         let result: RunResult
+        var backtestOptions = options.backtestOptions
+        try configureLive(&backtestOptions, journal: store)
+        let endpoint = try startOperatorEndpoint(&backtestOptions)
+        defer { endpoint?.stop() }
         do {
             let progress = ProgressBar.onTerminal()
             defer { progress?.finish() }
-            var backtestOptions = options.backtestOptions
             if let progress { backtestOptions.progress = { progress.show($0) } }
             backtestOptions.controlDirectory = journal.directory
             let backtest = try Backtest.prepare(graphAt: options.graph, options: backtestOptions)
             progress?.finish()
-            if progress != nil { printError("run \(backtest.runID): 'trellis kill \(backtest.runID)' halts it") }
+            if progress != nil || mode != .backtest { printError("run \(backtest.runID): 'trellis kill \(backtest.runID)' halts it") }
             printWarnings(backtest.warnings)
+            let session = mode == .backtest ? nil : LiveSession(backtest)
             result = try backtest.run()
+            session?.end()
         } catch {
             throw fail(error)
         }
@@ -76,12 +95,79 @@ struct Run: ParsableCommand {
                     ?? "no tester"
                 print("shadow         \(challenger.name) vs \(challenger.replaces): \(verdict); 'trellis shadow report last' explains it")
             }
+            if let live = result.live {
+                print(
+                    "stopped        \(live.stopReason); \(live.inputs) inputs taken\(live.inputsDropped > 0 ? ", \(live.inputsDropped) refused (inbox full)" : "")"
+                )
+            }
             if !noJournal, storeError == nil {
                 print("journal        run \(result.runID) in \(journal.path); 'trellis report last --html report.html' draws it")
+                if result.live != nil { print("replay         'trellis replay \(result.runID)' re-runs it offline from what it recorded") }
             }
         }
         if let storeError {
             printError("error: the run was not stored: \(storeError)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension RunMode: ExpressibleByArgument {}
+
+extension Run {
+    /// Paper and live options: the mode, the real-money switch, secrets, a time limit, recording.
+    func configureLive(_ options: inout Backtest.Options, journal: Journal?) throws {
+        options.mode = mode
+        options.realMoney = realMoney
+        options.secretsFile = secrets
+        options.recordIn = mode == .backtest ? nil : journal
+        if let duration {
+            guard let nanoseconds = DurationText.nanoseconds(duration) else {
+                printError("error: --duration '\(duration)' is not a duration; write e.g. 90s, 15m or 8h")
+                throw ExitCode(2)
+            }
+            options.stopAfter = .nanoseconds(nanoseconds)
+        }
+    }
+}
+
+extension Run {
+    /// Starts the operator endpoint of `--operator ADDRESS:PORT`, publishing to a board the run
+    /// fills; nil without the option.
+    func startOperatorEndpoint(_ options: inout Backtest.Options) throws -> OperatorServer? {
+        guard let `operator` else { return nil }
+        guard mode != .backtest else {
+            printError("error: --operator serves paper and live runs; a backtest ends before anyone could look")
+            throw ExitCode(2)
+        }
+        guard let colon = `operator`.lastIndex(of: ":"), let port = Int(`operator`[`operator`.index(after: colon)...]) else {
+            printError("error: --operator '\(`operator`)' is not ADDRESS:PORT, e.g. 127.0.0.1:9464")
+            throw ExitCode(2)
+        }
+        let address = String(`operator`[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        var token = ProcessInfo.processInfo.environment["TRELLIS_OPERATOR_TOKEN"]
+        if let operatorTokenFile {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: operatorTokenFile),
+                let permissions = attributes[.posixPermissions] as? Int, let text = try? String(contentsOfFile: operatorTokenFile, encoding: .utf8)
+            else {
+                printError("error: cannot read the operator token file \(operatorTokenFile)")
+                throw ExitCode(2)
+            }
+            guard permissions & 0o077 == 0 else {
+                printError("error: the operator token file \(operatorTokenFile) may be read by its group or others; run chmod 600 \(operatorTokenFile)")
+                throw ExitCode(2)
+            }
+            token = text
+        }
+        let board = OperatorBoard()
+        options.operatorBoard = board
+        do {
+            let server = try OperatorServer(board: board, address: address, port: port, token: token, logger: options.logger)
+            let bound = try server.start()
+            printError("operator: http://\(address.contains(":") ? "[\(address)]" : address):\(bound)/ (status page), /metrics, /health, /status")
+            return server
+        } catch {
+            printError("error: \(error)")
             throw ExitCode(1)
         }
     }

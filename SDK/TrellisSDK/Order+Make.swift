@@ -17,7 +17,7 @@ extension trellis_order {
             header: Self.header(instrument: instrument), order_id: orderID, origin: 0,
             action: TRELLIS_ACTION_NEW, side: side.rawValue, order_type: type,
             time_in_force: timeInForce, size_mode: sizeMode, order_flags: flags, _reserved: 0,
-            quantity: quantity, limit_price: limitPrice, stop_price: stopPrice)
+            quantity: quantity, limit_price: limitPrice, stop_price: stopPrice, client_order_id: 0)
     }
 
     /// An intent that closes the node's whole position in `instrument` at market.

@@ -119,7 +119,7 @@ import Testing
     @Test func validateSaysOkForAGoodGraph() throws {
         let output = try trellis("validate", "strategies.yaml")
         #expect(output.status == 0)
-        #expect(output.stdout == "strategies.yaml: ok: 1 feeds, 1 nodes, 2148 market events\n")
+        #expect(output.stdout == "strategies.yaml: ok: 1 feeds, 2 nodes, 2148 market events\n")
     }
 
     @Test func aMissingGraphFileIsOneClearLine() throws {
@@ -133,7 +133,7 @@ import Testing
         let output = try trellis("plugins", "inspect", library)
         #expect(output.status == 0)
         #expect(output.stdout.contains("plugin       sma-cross-c 1.0.0"))
-        #expect(output.stdout.contains("ABI          1.1 (this host speaks 1.1)"))
+        #expect(output.stdout.contains("ABI          1.2 (this host speaks 1.2)"))
         #expect(output.stdout.contains("node type    sma-cross 1.0.0 (strategy)"))
         #expect(output.stdout.contains("fast       integer  10"))
         let digest = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("sha256") })
@@ -146,7 +146,7 @@ import Testing
         #expect(output.status == 1)
         #expect(
             output.stderr
-                == "error: cannot load plugin library \(library): it speaks ABI 2.0, this host speaks 1.1; rebuild the plugin against CTrellis.h 1.x\n")
+                == "error: cannot load plugin library \(library): it speaks ABI 2.0, this host speaks 1.2; rebuild the plugin against CTrellis.h 1.x\n")
     }
 
     @Test(arguments: [("FIXTURE_CRASH_IN_CREATE", "being created"), ("FIXTURE_CRASH_ON_EVENT", "handling an event")])

@@ -167,7 +167,7 @@ import TrellisHost
     @Test func theBundledExampleValidates() throws {
         let (spec, readProblems) = GraphReader.read(contentsOf: Repository.path("strategies.yaml"))
         #expect(readProblems.isEmpty)
-        #expect(spec?.nodes.map(\.use.value) == ["sma-cross"])
+        #expect(spec?.nodes.map(\.use.value) == ["sma-cross", "sim-broker"])
     }
 
     @Test func thePublishedSchemaChecksItsOwnExample() throws {

@@ -71,13 +71,13 @@ import TrellisHost
     @Test func pluginDeclines() throws {
         let error = try #require(failure(loading: try fixture("FIXTURE_DECLINE")))
         #expect(error.code == .declined)
-        #expect(error.description.contains("declined this host (ABI 1.1)"))
+        #expect(error.description.contains("declined this host (ABI 1.2)"))
     }
 
     @Test func abiMajorMismatch() throws {
         let error = try #require(failure(loading: try fixture("FIXTURE_ABI_MAJOR")))
         #expect(error.code == .abiMismatch)
-        #expect(error.description.contains("it speaks ABI 2.0, this host speaks 1.1"))
+        #expect(error.description.contains("it speaks ABI 2.0, this host speaks 1.2"))
     }
 
     @Test func descriptorTooSmall() throws {

@@ -23,34 +23,53 @@ extension Engine {
         if !riskSlots.isEmpty, count > 0 { sendAccount(at: state.pointee.now) }
         while index < count {
             let time = tape.timestamp(index)
-            fireTimers(before: time)
-            state.pointee.now = time
-            let stepOpen = tape.openTime(index)
-            self.stepOpen = stepOpen
+            openStep(at: time, open: tape.openTime(index))
             repeat {
-                let event = tape.event(index)
-                venue.onMarketEvent(event) { queue.pointee.append($0, size: $1) }
-                if !shadowVenues.isEmpty {
-                    for shadowVenue in shadowVenues { shadowVenue.onMarketEvent(event) { queue.pointee.append($0, size: $1) } }
-                }
-                if !queue.pointee.isEmpty { drain() }
-                deliver(event, from: Int(event.pointee.source))
+                marketEvent(tape.event(index))
                 index += 1
                 if index & 0xFFFF == 0 { progress?(index, count) }
                 if watch.pointee.kill_requested == 1 { noticeKillRequest() }
             } while index < count && tape.timestamp(index) == time
-            fireTimers(before: time + 1)
-            venue.closeStep(at: time, openTime: stepOpen)
-            if shadow.isActive {
-                for shadowVenue in shadowVenues { shadowVenue.closeStep(at: time, openTime: stepOpen) }
-                sendShadowStep(at: time)
-            }
-            if limits.watchesEquity, let reason = limits.observe(equity: venue.equity, at: time) {
-                logger.warning("the host halts: \(reason); every new order is denied from now on")
-            }
-            if !riskSlots.isEmpty { sendAccount(at: time) }
+            closeStep(at: time)
         }
         progress?(count, count)
+    }
+
+    /// Begins the market's timestamp `time` (its bars opened at `open`): the timers due before it fire.
+    @inline(__always)
+    func openStep(at time: Int64, open: Int64) {
+        fireTimers(before: time)
+        state.pointee.now = time
+        stepOpen = open
+    }
+
+    /// A market event of the current step: the venues fill what is due at it (their updates and
+    /// fills reach the nodes first), then its feed's consumers receive it.
+    @inline(__always)
+    func marketEvent(_ event: UnsafePointer<trellis_event_header>) {
+        venue.onMarketEvent(event) { queue.pointee.append($0, size: $1) }
+        if !shadowVenues.isEmpty {
+            for shadowVenue in shadowVenues { shadowVenue.onMarketEvent(event) { queue.pointee.append($0, size: $1) } }
+        }
+        if !queue.pointee.isEmpty { drain() }
+        deliver(event, from: Int(event.pointee.source))
+    }
+
+    /// Ends the step at `time`: the timers due by then fire, the venues record equity, the
+    /// testers get the ledgers, the daily-loss limits look at the equity and the risk nodes get
+    /// the account.
+    @inline(__always)
+    func closeStep(at time: Int64) {
+        fireTimers(before: time + 1)
+        venue.closeStep(at: time, openTime: stepOpen)
+        if shadow.isActive {
+            for shadowVenue in shadowVenues { shadowVenue.closeStep(at: time, openTime: stepOpen) }
+            sendShadowStep(at: time)
+        }
+        if limits.watchesEquity, let reason = limits.observe(equity: accountEquity, at: time) {
+            logger.warning("the host halts: \(reason); every new order is denied from now on")
+        }
+        if !riskSlots.isEmpty { sendAccount(at: time) }
     }
 
     /// Delivers `event` from source id `source` to its consumers, honouring gates, and drains
@@ -89,11 +108,15 @@ extension Engine {
         if status < 0 { noteFailure(slot: slot, status: status) }
     }
 
-    /// Delivers queued events until none is left; delivery may queue more.
+    /// Delivers queued events until none is left; delivery may queue more, and drains them
+    /// (nested); the outermost drain frees the space.
     func drain() {
+        state.pointee.drainDepth += 1
         while let event = queue.pointee.pop() {
             route(event)
         }
+        state.pointee.drainDepth -= 1
+        if state.pointee.drainDepth == 0 { queue.pointee.reset() }
     }
 
     private func route(_ event: UnsafeMutablePointer<trellis_event_header>) {
@@ -113,6 +136,13 @@ extension Engine {
             routeOrder(event)
         case TRELLIS_EVENT_ORDER_UPDATE, TRELLIS_EVENT_FILL:
             routeOutcome(event)
+        case TRELLIS_EVENT_BAR where live != nil && source > feedCount, TRELLIS_EVENT_TRADE where live != nil && source > feedCount,
+            TRELLIS_EVENT_QUOTE where live != nil && source > feedCount:
+            liveMarketEvent(event)
+        case TRELLIS_EVENT_ACCOUNT where source > feedCount:
+            // A broker's account: in live runs the daily-loss limit judges its equity.
+            brokers.reportedEquity = UnsafeRawPointer(event).load(as: trellis_account.self).equity
+            deliver(UnsafePointer(event), from: source)
         default:
             deliver(UnsafePointer(event), from: source)
         }
@@ -120,7 +150,7 @@ extension Engine {
 
     /// Fires the timers due before `time`, each at its own time.
     @inline(__always)
-    private func fireTimers(before time: Int64) {
+    func fireTimers(before time: Int64) {
         if state.pointee.nextTimer < time { fireDueTimers(before: time) }
     }
 
@@ -158,7 +188,36 @@ extension Engine {
             }
             return TRELLIS_ERR_DENIED
         }
-        if let problem = EventLayout.problem(with: event) ?? EventValues.problem(with: event) {
+        return admitFromNode(slot, event)
+    }
+
+    /// Takes an event node `slot` sent (emitted in a callback, or posted from any thread and now
+    /// taken by the engine thread): checked, copied to the queue and stamped.
+    func admitFromNode(_ slot: Int, _ event: UnsafePointer<trellis_event_header>) -> trellis_status {
+        if let problem = EventLayout.problem(with: event) {
+            noteProblem(slot: slot, "refused \(OrderChecks.article(event.pointee.type)): \(problem)")
+            return TRELLIS_ERR_INVALID
+        }
+        // The checks read the copy, zero-padded to the size this host knows: a record from an
+        // older plugin is never read past its end.
+        let copy = queue.pointee.append(UnsafeRawPointer(event), size: Int(event.pointee.size), paddedTo: EventLayout.knownSize[Int(event.pointee.type)])
+        let status = admit(copy, from: slot)
+        guard status == TRELLIS_OK else {
+            queue.pointee.removeLast(copy)
+            return status
+        }
+        copy.pointee.source = nodeID(slot)
+        if slots[slot].isTester, copy.pointee.type == UInt16(TRELLIS_EVENT_CUSTOM) { recordVerdict(from: slot, UnsafePointer(copy)) }
+        if copy.pointee.type == UInt16(TRELLIS_EVENT_ORDER) {
+            stampOrder(UnsafeMutableRawPointer(copy).assumingMemoryBound(to: trellis_order.self), from: slot)
+        }
+        return TRELLIS_OK
+    }
+
+    /// Whether node `slot` may send `event` (a padded copy): its numbers, its kind's rights, an
+    /// order's fields.
+    private func admit(_ event: UnsafeMutablePointer<trellis_event_header>, from slot: Int) -> trellis_status {
+        if let problem = EventValues.problem(with: event) {
             noteProblem(slot: slot, "refused \(OrderChecks.article(event.pointee.type)): \(problem)")
             return TRELLIS_ERR_INVALID
         }
@@ -173,18 +232,12 @@ extension Engine {
             noteProblem(slot: slot, "refused an event of type \(OrderChecks.typeName(event.pointee.type)): \(kind) nodes may not send it")
             return TRELLIS_ERR_DENIED
         case TRELLIS_EVENT_ORDER:
-            if let problem = OrderChecks.problem(with: event) {
+            if let problem = OrderChecks.problem(with: UnsafePointer(event)) {
                 noteProblem(slot: slot, "refused an order: \(problem)")
                 return TRELLIS_ERR_UNSUPPORTED
             }
         default:
             break
-        }
-        let copy = queue.pointee.append(UnsafeRawPointer(event), size: Int(event.pointee.size))
-        copy.pointee.source = nodeID(slot)
-        if slots[slot].isTester, copy.pointee.type == UInt16(TRELLIS_EVENT_CUSTOM) { recordVerdict(from: slot, UnsafePointer(copy)) }
-        if copy.pointee.type == UInt16(TRELLIS_EVENT_ORDER) {
-            stampOrder(UnsafeMutableRawPointer(copy).assumingMemoryBound(to: trellis_order.self), from: slot)
         }
         return TRELLIS_OK
     }

@@ -28,6 +28,8 @@ struct OrderRecord {
     /// Risk node slots the order passed through, in order.
     var path: [Int] = []
     var stage: Stage
+    /// Units a broker reported filled so far (orders at brokers only).
+    var filled = 0.0
 }
 
 extension Engine {
@@ -35,6 +37,7 @@ extension Engine {
     /// whatever a node emits is its own order.
     func stampOrder(_ order: UnsafeMutablePointer<trellis_order>, from slot: Int) {
         order.pointee.origin = nodeID(slot)
+        assignClientID(order)
         if order.pointee.order_id == 0 {
             hostOrderIDs[slot] += 1
             order.pointee.order_id = (1 << 63) | hostOrderIDs[slot]
@@ -53,6 +56,12 @@ extension Engine {
         }
         if order.pointee.action == TRELLIS_ACTION_CANCEL {
             cancel(key, order.pointee)
+            return
+        }
+        if let live, live.warmingUp {
+            queueUpdate(
+                for: order.pointee, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT,
+                reason: "warm-up: history replayed before live trading; orders are denied until it ends")
             return
         }
         let isHostID = order.pointee.order_id & (1 << 63) != 0
@@ -94,6 +103,7 @@ extension Engine {
         } else if hop >= 0, routesOrdersToBrokers {
             record.stage = .atBroker(hop)
             orders[key] = record
+            noteSentToBroker(record.order, key: key, broker: hop)
             sendToBroker(hop, record.order, from: slot)
         } else {
             record.stage = .atVenue
@@ -130,9 +140,10 @@ extension Engine {
                 sells += waiting.intent.quantity - waiting.filled
             }
         }
+        let atBrokers = restingAtBrokers(instrument: instrument)
         return HardLimits.Market(
-            lastPrice: venue.lastPrice[instrument], position: venue.account[instrument].quantity, restingBuys: buys, restingSells: sells,
-            equity: venue.equity)
+            lastPrice: venue.lastPrice[instrument], position: venue.account[instrument].quantity, restingBuys: buys + atBrokers.buys,
+            restingSells: sells + atBrokers.sells, equity: accountEquity)
     }
 
     /// A node cancels its order: held by a risk node, it is canceled at once; at the venue, the
@@ -140,7 +151,9 @@ extension Engine {
     private func cancel(_ key: OrderKey, _ intent: trellis_order) {
         let venue = venue(ofBranch: branch(ofOrigin: key.origin))
         if let record = orders[key], case .atBroker(let hop) = record.stage {
-            sendToBroker(hop, intent, from: slot(ofID: intent.header.source) ?? hop)
+            var cancel = intent
+            cancel.client_order_id = record.order.client_order_id
+            sendToBroker(hop, cancel, from: slot(ofID: intent.header.source) ?? hop)
             return
         }
         guard let record = orders[key], case .atVenue = record.stage else {
@@ -189,6 +202,8 @@ extension Engine {
     func routeOutcome(_ event: UnsafeMutablePointer<trellis_event_header>) {
         let raw = UnsafeRawPointer(event)
         let isUpdate = event.pointee.type == UInt16(TRELLIS_EVENT_ORDER_UPDATE)
+        let reporter = slot(ofID: event.pointee.source)
+        if let reporter, slots[reporter].kind == .broker, !admitBrokerReport(event, from: reporter) { return }
         let key: OrderKey
         if isUpdate {
             key = OrderKey(
@@ -197,8 +212,9 @@ extension Engine {
             key = OrderKey(
                 origin: raw.load(fromByteOffset: Self.fillOrigin, as: UInt32.self), orderID: raw.load(fromByteOffset: Self.fillOrderID, as: UInt64.self))
         }
-        if !isUpdate, routesOrdersToBrokers, let reporter = slot(ofID: event.pointee.source), slots[reporter].kind == .broker {
+        if !isUpdate, routesOrdersToBrokers, let reporter, slots[reporter].kind == .broker {
             venue.bookReported(UnsafeMutableRawPointer(event).assumingMemoryBound(to: trellis_fill.self))
+            orders[key]?.filled += raw.load(fromByteOffset: Self.fillQuantity, as: Double.self)
         }
         // A challenger's orders are not the run's: they stay out of its fingerprint and order log.
         if shadowVenues.isEmpty || branch(ofOrigin: key.origin) == 0 {
@@ -209,7 +225,10 @@ extension Engine {
         if let record = orders[key] {
             path = record.path
             if case .denied(let reporter) = record.stage { path = Array(path.prefix { $0 != reporter }) }
-            if isUpdate, isTerminal(raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)) { orders[key] = nil }
+            if isUpdate, isTerminal(raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)) {
+                orders[key] = nil
+                forgetClientID(of: UnsafePointer(event))
+            }
         }
         if let target = slot(ofID: key.origin) { call(target, UnsafePointer(event)) }
         for riskSlot in path { call(riskSlot, UnsafePointer(event)) }
@@ -220,6 +239,7 @@ extension Engine {
     private static let updateStatus = MemoryLayout<trellis_order_update>.offset(of: \.status)!
     private static let fillOrigin = MemoryLayout<trellis_fill>.offset(of: \.origin)!
     private static let fillOrderID = MemoryLayout<trellis_fill>.offset(of: \.order_id)!
+    private static let fillQuantity = MemoryLayout<trellis_fill>.offset(of: \.quantity)!
 
     /// Sends an order intent to the observers among the consumers of `source`.
     private func deliverToObservers(_ event: UnsafePointer<trellis_event_header>, from source: Int) {
@@ -242,6 +262,7 @@ extension Engine {
             ts_ns: state.pointee.now, instrument: order.header.instrument, source: 0)
         update.order_id = order.order_id
         update.origin = order.origin
+        update.client_order_id = order.client_order_id
         update.status = status
         update.side = order.side
         update.reporter = reporter

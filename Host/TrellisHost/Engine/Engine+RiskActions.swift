@@ -28,6 +28,7 @@ extension Engine {
     }
 
     private func deliverAccount(_ account: trellis_account, to slot: Int) {
+        guard slots[slot].abiMinor >= 1 else { return }  // the account reaches risk nodes since 1.1
         withUnsafePointer(to: account) { pointer in
             pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(slot, $0) }
         }

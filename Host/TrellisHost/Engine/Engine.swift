@@ -23,6 +23,16 @@ final class Engine {
     var shadow: ShadowBook
     /// Orders that reach a broker node go to it rather than to the simulated venue.
     var routesOrdersToBrokers = false
+    /// Client order ids and what brokers reported.
+    var brokers = BrokerBook()
+    /// Backtest, paper or live: what `create` tells the nodes (set before they are created).
+    var runMode = RunMode.backtest
+    /// A live run with real money (asked for by the command and the graph both).
+    var realMoney = false
+    /// The live runtime's state; nil in a backtest. Set before any node is activated, never after.
+    var live: LiveState?
+    /// The last problems of nodes (paper and live runs), newest last, for the status page.
+    var recentProblems: [(time: Int64, node: String, message: String)] = []
     let logger: Logger
     let feedCount: Int
     let nodeCount: Int
@@ -75,9 +85,12 @@ final class Engine {
         var nextTimer = Int64.max
         /// Events the running callback has emitted so far.
         var emitted = 0
+        /// Drains running, nested: the queue's space is reused when the outermost ends.
+        var drainDepth = 0
     }
 
-    init(graph: ResolvedGraph, tape: MarketTape, instruments: InstrumentTable, logger: Logger) {
+    /// `expectedSteps`: equity points to make room for (a backtest: one per timestamp of the tape).
+    init(graph: ResolvedGraph, tape: MarketTape, instruments: InstrumentTable, logger: Logger, expectedSteps: Int? = nil) {
         self.graph = graph
         self.tape = tape
         self.instruments = instruments
@@ -85,11 +98,12 @@ final class Engine {
         feedCount = graph.spec.feeds.count
         nodeCount = graph.nodes.count
         names = ["host"] + graph.spec.feeds.map(\.name) + graph.nodes.map(\.name)
-        venue = SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: tape.count)
+        let steps = expectedSteps ?? tape.count
+        venue = SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: steps, thinsCurve: expectedSteps != nil)
         shadowVenues = graph.shadow.challengers.map { [names] _ in
-            SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: tape.count)
+            SimulatedVenue(settings: graph.spec.venue, instruments: instruments, nodeNames: names, expectedSteps: steps, thinsCurve: expectedSteps != nil)
         }
-        shadow = ShadowBook(graph: graph, feedCount: feedCount, expectedSteps: tape.count)
+        shadow = ShadowBook(graph: graph, feedCount: feedCount, expectedSteps: steps)
         limits = HardLimits(graph.spec.limits)
         let routing = Routing(graph: graph)
         self.routing = routing
@@ -182,7 +196,7 @@ final class Engine {
                 var args = trellis_create_args(
                     struct_size: UInt32(MemoryLayout<trellis_create_args>.size), node_id: nodeID(index),
                     host: UnsafePointer(hostTables + index), node_name: name, params: params,
-                    error: message, error_capacity: UInt64(capacity))
+                    error: message, error_capacity: UInt64(capacity), run_mode: runMode.rawValue32, real_money: realMoney ? 1 : 0)
                 return node.type.factory.pointee.create!(node.type.factory, &args, &instance)
             }
         }
@@ -301,6 +315,10 @@ final class Engine {
     /// Counts a problem of a node and logs the first few, saying when it stops logging them.
     func noteProblem(slot: Int, _ message: String) {
         slots[slot].failures += 1
+        if live != nil {
+            if recentProblems.count == 50 { recentProblems.removeFirst() }
+            recentProblems.append((state.pointee.now, names[Int(nodeID(slot))], message))
+        }
         let count = slots[slot].failures
         guard count <= Self.loggedProblems else { return }
         let more = count == Self.loggedProblems ? " (further problems of this node are counted, not logged)" : ""
@@ -332,6 +350,8 @@ struct NodeSlot {
     let branch: Int
     /// A shadow tester: its verdicts are journaled.
     let isTester: Bool
+    /// The ABI minor version its plugin declares.
+    let abiMinor: Int
     var delivered = 0
     var failures = 0
 
@@ -343,5 +363,6 @@ struct NodeSlot {
         self.gates = gates
         branch = node.branch
         self.isTester = isTester
+        abiMinor = node.type.abiMinor
     }
 }

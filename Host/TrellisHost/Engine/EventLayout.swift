@@ -1,10 +1,29 @@
 import CTrellis
 
-/// The 1.0 size of each event type: the host refuses smaller records, so readers can rely on
-/// every 1.0 field being present.
+/// The sizes of event records: the host refuses records smaller than their type's 1.0 size (so
+/// every 1.0 field is there) and copies smaller records than it knows into zeroed space of the
+/// size it knows, so a field a later minor version appended reads as zero (`knownSize`).
 enum EventLayout {
+    /// Each type's size in ABI 1.0, frozen: a 1.0 plugin's records are this long.
     static let minimumSize: [Int] = {
         var sizes = [Int](repeating: Int.max, count: 12)
+        sizes[Int(TRELLIS_EVENT_BAR)] = 72
+        sizes[Int(TRELLIS_EVENT_TRADE)] = 56
+        sizes[Int(TRELLIS_EVENT_QUOTE)] = 56
+        sizes[Int(TRELLIS_EVENT_SIGNAL)] = 72
+        sizes[Int(TRELLIS_EVENT_ORDER)] = 88
+        sizes[Int(TRELLIS_EVENT_ORDER_UPDATE)] = 176
+        sizes[Int(TRELLIS_EVENT_FILL)] = 72
+        sizes[Int(TRELLIS_EVENT_POSITION)] = 56
+        sizes[Int(TRELLIS_EVENT_ACCOUNT)] = 56
+        sizes[Int(TRELLIS_EVENT_TIMER)] = 40
+        sizes[Int(TRELLIS_EVENT_CUSTOM)] = 32
+        return sizes
+    }()
+
+    /// Each type's size in the header the host was built with (custom events: their header).
+    static let knownSize: [Int] = {
+        var sizes = [Int](repeating: 0, count: 12)
         sizes[Int(TRELLIS_EVENT_BAR)] = MemoryLayout<trellis_bar>.size
         sizes[Int(TRELLIS_EVENT_TRADE)] = MemoryLayout<trellis_trade>.size
         sizes[Int(TRELLIS_EVENT_QUOTE)] = MemoryLayout<trellis_quote>.size

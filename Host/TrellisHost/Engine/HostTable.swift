@@ -36,11 +36,11 @@ enum HostTable {
                 out?.pointee = id
                 return TRELLIS_OK
             },
-            get_extension: { _, id in
+            get_extension: { ctx, id in
                 switch String(id) {
                 case TRELLIS_EXT_TIMER: UnsafeRawPointer(HostTable.timerExtension)
                 case TRELLIS_EXT_RISK: UnsafeRawPointer(HostTable.riskExtension)
-                default: nil
+                case let other: HostTable.with(ctx) { engine, slot in HostTable.liveExtension(other, minor: engine.slots[slot].abiMinor) }
                 }
             })
     }

@@ -1,6 +1,8 @@
 import CTrellis
 
 /// The run's instruments, ids 1...count, with C copies of their strings that live for the run.
+/// The graph's feeds add theirs before the run; in paper and live runs a broker may register
+/// more, up to `capacity` (the venue's tables are sized for it).
 final class InstrumentTable: @unchecked Sendable {
     struct Entry {
         var symbol: String
@@ -14,6 +16,11 @@ final class InstrumentTable: @unchecked Sendable {
     private static let venueName: StaticString = "sim"
 
     var count: Int { entries.count }
+    /// The most instruments the run can hold: ids registered during a run must fit the tables
+    /// sized when it began.
+    var capacity: Int { entries.count + reserve }
+    /// Room kept for instruments registered during the run (set before the engine is made).
+    var reserve = 0
 
     deinit { for string in strings { string.deallocate() } }
 
@@ -33,6 +40,30 @@ final class InstrumentTable: @unchecked Sendable {
         record.multiplier = 1
         records.append(record)
         return record.id
+    }
+
+    /// Registers or updates an instrument as a venue describes it (`trellis.instruments/1`); nil
+    /// when the table is full.
+    func register(_ venueRecord: trellis_instrument, symbol: String, venue: String, currency: String) -> UInt32? {
+        let id: UInt32
+        if let existing = self.id(of: symbol) {
+            id = existing
+        } else {
+            guard reserve > 0 else { return nil }
+            reserve -= 1
+            id = add(symbol: symbol, tickSize: venueRecord.tick_size, lotSize: venueRecord.lot_size, currency: currency)
+        }
+        let index = Int(id) - 1
+        entries[index].tickSize = venueRecord.tick_size
+        entries[index].lotSize = venueRecord.lot_size
+        records[index].venue = venue.isEmpty ? records[index].venue : permanent(venue)
+        if !currency.isEmpty { records[index].currency = permanent(currency) }
+        records[index].tick_size = venueRecord.tick_size
+        records[index].lot_size = venueRecord.lot_size
+        records[index].min_quantity = venueRecord.min_quantity
+        records[index].min_notional = venueRecord.min_notional
+        records[index].multiplier = venueRecord.multiplier > 0 ? venueRecord.multiplier : 1
+        return id
     }
 
     func id(of symbol: String) -> UInt32? {

@@ -20,7 +20,9 @@ enum OrderChecks {
         let size = Int(event.pointee.size), known = MemoryLayout<trellis_order>.size
         if size > known {
             let tail = UnsafeRawBufferPointer(start: UnsafeRawPointer(event) + known, count: size - known)
-            guard tail.allSatisfy({ $0 == 0 }) else { return "fields past the 1.0 order (a newer SDK?) are set; this host cannot honour them" }
+            guard tail.allSatisfy({ $0 == 0 }) else {
+                return "fields past the ABI \(PluginLoader.abiMajor).\(PluginLoader.abiMinor) order (a newer SDK?) are set; this host cannot honour them"
+            }
         }
         return nil
     }

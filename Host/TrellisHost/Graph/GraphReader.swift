@@ -101,6 +101,15 @@ public enum GraphReader {
                 }
             }
         }
+        if let live = root["live"] {
+            spec.live.realMoney = live["real_money"]?.bool ?? false
+            spec.live.realMoneyLocation = live["real_money"]?.location
+            spec.live.cancelOnStop = live["on_stop"]?.string != "keep"
+            if let seconds = number(live["stop_timeout_seconds"], 600), seconds > 0 { spec.live.stopTimeoutSeconds = seconds }
+            spec.live.warmup = live["warmup"]?.bool ?? true
+            if let count = live["max_instruments"]?.integer, (0...100_000).contains(count) { spec.live.maxInstruments = Int(count) }
+            if let count = live["equity_points"]?.integer, (100...10_000_000).contains(count) { spec.live.equityPoints = Int(count) }
+        }
         var seen: [String: (location: SourceLocation?, what: String)] = [:]
         func checkName(_ member: ValueNode.Member, _ what: String) -> Bool {
             guard isValidName(member.key) else {
@@ -137,7 +146,7 @@ public enum GraphReader {
                     skipBadRows: feed["on_bad_rows"]?.string == "skip",
                     labels: CSVFeedReader.Labels(rawValue: feed["timestamps"]?.string ?? "open") ?? .open,
                     period: feed["period"]?.string.flatMap(duration), tickSize: number(feed["tick_size"], 1e9) ?? 0,
-                    lotSize: number(feed["lot_size"], 1e9) ?? 1))
+                    lotSize: number(feed["lot_size"], 1e9) ?? 1, live: feed["live"]?.string.map { Located($0, at: feed["live"]?.location) }))
         }
         for member in root["nodes"]?.members ?? [] where checkName(member, "node") {
             let node = member.value
@@ -145,10 +154,13 @@ public enum GraphReader {
             let when = (node["when"]?.members ?? []).map { gate in
                 GraphSpec.Gate(node: Located(gate.key, at: gate.keyLocation), labels: gate.value.string.map { [$0] } ?? strings(gate.value).map(\.value))
             }
-            spec.nodes.append(
-                GraphSpec.NodeSpec(
-                    name: member.key, location: member.keyLocation, use: Located(use, at: node["use"]?.location),
-                    inputs: strings(node["inputs"]), params: node["params"] ?? ValueNode(.object([]), at: node.location), when: when))
+            var nodeSpec = GraphSpec.NodeSpec(
+                name: member.key, location: member.keyLocation, use: Located(use, at: node["use"]?.location),
+                inputs: strings(node["inputs"]), params: node["params"] ?? ValueNode(.object([]), at: node.location), when: when)
+            nodeSpec.allow = strings(node["network"]?["allow"]).map { $0.value.lowercased() }
+            nodeSpec.listen = strings(node["network"]?["listen"]).map { $0.value.lowercased() }
+            nodeSpec.secrets = strings(node["secrets"]).map(\.value)
+            spec.nodes.append(nodeSpec)
         }
         for member in root["shadow"]?.members ?? [] where checkName(member, "shadow entry") {
             decodeShadowEntry(member, into: &spec, diagnostics: &diagnostics)

@@ -25,6 +25,22 @@ public struct GraphSpec: Sendable {
     public var nodes: [NodeSpec] = []
     /// The `shadow:` section: challengers and their testers (docs/shadow.md).
     public var shadow = ShadowSpec()
+    /// The `live:` section: how paper and live runs behave (docs/live.md).
+    public var live = LiveSettings()
+
+    /// Paper and live runs (docs/live.md).
+    public struct LiveSettings: Sendable, Equatable {
+        /// The graph's half of the real-money switch; the command's `--real-money` is the other.
+        public var realMoney = false
+        public var realMoneyLocation: SourceLocation?
+        /// Cancel the orders open at brokers when the run stops, or keep them.
+        public var cancelOnStop = true
+        public var stopTimeoutSeconds = 5.0
+        /// Replay the graph's feeds as warm-up before live data.
+        public var warmup = true
+        public var maxInstruments = 1024
+        public var equityPoints = 100_000
+    }
 
     public struct PluginSources: Sendable {
         public var search: [Located<String>] = []
@@ -107,6 +123,8 @@ public struct GraphSpec: Sendable {
         public var period: Int64?
         public var tickSize: Double
         public var lotSize: Double
+        /// Paper and live runs: the node whose events of this symbol arrive as this feed's.
+        public var live: Located<String>? = nil
     }
 
     public struct NodeSpec: Sendable {
@@ -123,6 +141,11 @@ public struct GraphSpec: Sendable {
         public var standsFor: String?
         /// A shadow tester: it takes no inputs and receives every branch's returns from the host.
         public var isTester = false
+        /// `network:`: hosts (or host:port) it may reach, and address:port it may listen on.
+        public var allow: [String] = []
+        public var listen: [String] = []
+        /// `secrets:`: the secrets it may read.
+        public var secrets: [String] = []
     }
 
     /// Challengers, each replacing one champion node, and the testers that judge them.

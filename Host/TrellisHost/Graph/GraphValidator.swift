@@ -128,6 +128,19 @@ public struct GraphValidator {
                 "feeds '\(first.name)'\(line) and '\(feed.name)' both carry symbol '\(feed.symbol)'; one venue has one instrument per symbol",
                 hint: "give each feed its own symbol: (symbol defaults to the feed's name), or remove one of them")
         }
+        for feed in spec.feeds {
+            guard let live = feed.live, let node = spec.nodes.first(where: { $0.name == live.value }) else {
+                if let live = feed.live {
+                    error(
+                        at: live.location, "feed '\(feed.name)': live: '\(live.value)' names no node",
+                        hint: "name the feed or broker node whose events of \(feed.symbol) should arrive as this feed's in paper and live runs")
+                }
+                continue
+            }
+            if let type = catalog.nodeTypes(matching: node.use.value).first, type.kind != .feed, type.kind != .broker {
+                error(at: live.location, "feed '\(feed.name)': live: '\(live.value)' is a \(type.kind) node", hint: "name a feed or broker node")
+            }
+        }
         for feed in spec.feeds where FeedFiles.expand(spec.resolve(feed.path.value)).isEmpty {
             error(
                 at: feed.path.location, "feed '\(feed.name)': data file \(spec.resolve(feed.path.value)) not found",

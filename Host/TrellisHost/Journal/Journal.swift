@@ -12,7 +12,7 @@ public final class Journal: Sendable {
     public static let equityPoints = 20_000
 
     public let path: String
-    private let database: DatabasePool
+    let database: DatabasePool
 
     /// Where `trellis` keeps its journal: `$TRELLIS_JOURNAL`, else `.trellis/journal.sqlite` in the
     /// current directory.

@@ -26,7 +26,8 @@ struct JournalReader {
             equityValues: equity.map { $0[tolerant: "equity"] }, metrics: try JournalJSON.value(Metrics.self, from: row[tolerant: "metrics"]),
             prices: try prices(),
             nodes: try nodes(), plugins: try plugins(), feeds: try feeds(), orders: try orders(), labels: try labels(),
-            warnings: try JournalJSON.value([String].self, from: row[tolerant: "warnings"]), shadow: try shadow(), loopSeconds: row[tolerant: "loop_seconds"])
+            warnings: try JournalJSON.value([String].self, from: row[tolerant: "warnings"]), shadow: try shadow(), loopSeconds: row[tolerant: "loop_seconds"],
+            mode: row[tolerant: "mode"], live: try (row["live"] as String?).map { try JournalJSON.value(RunResult.LiveSummary.self, from: $0) })
     }
 
     private func trades() throws -> (closed: [Trade], open: [Trade]) {

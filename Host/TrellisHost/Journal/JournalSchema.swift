@@ -75,6 +75,20 @@ enum JournalSchema {
                       naive_p_value REAL, interval_low REAL, interval_high REAL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4: live inputs") { db in
+            // Written while a paper or live run goes on, before its `runs` row exists: no foreign key.
+            try db.execute(
+                sql: """
+                    CREATE TABLE live_inputs (
+                      run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind INTEGER NOT NULL, slot INTEGER NOT NULL, ref INTEGER NOT NULL,
+                      connection INTEGER NOT NULL, event INTEGER NOT NULL, status INTEGER NOT NULL, outcome INTEGER NOT NULL,
+                      code INTEGER NOT NULL, elapsed INTEGER NOT NULL, taken_at INTEGER NOT NULL, headers TEXT, payload BLOB, text TEXT,
+                      PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v5: live summary") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN live TEXT")
+        }
         return migrator
     }
 }

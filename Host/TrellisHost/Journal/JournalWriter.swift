@@ -11,14 +11,14 @@ struct JournalWriter {
             sql: """
                 INSERT INTO runs (id, started_at, mode, host_version, graph_file, graph_sha256, graph_text, description, fingerprint,
                   starting_cash, final_cash, final_equity, currency, events, first_time, last_time, order_updates, fills, loop_seconds,
-                  equity_steps, metrics, warnings, last_prices)
-                VALUES (?, ?, 'backtest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  equity_steps, metrics, warnings, last_prices, live)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                run.runID, run.startedAt, run.hostVersion, run.graphFile, run.graphSHA256, run.graphText, run.description,
+                run.runID, run.startedAt, run.mode, run.hostVersion, run.graphFile, run.graphSHA256, run.graphText, run.description,
                 run.fingerprint, run.startingCash, run.finalCash, run.finalEquity, run.currency, run.events, run.firstTime, run.lastTime,
                 run.orderUpdates, run.fills, run.loopSeconds, run.equityValues.count, try JournalJSON.text(run.metrics), try JournalJSON.text(run.warnings),
-                try JournalJSON.text(run.lastPrices),
+                try JournalJSON.text(run.lastPrices), try run.live.map { try JournalJSON.text($0) },
             ])
         try writeNodes()
         try writePositions()

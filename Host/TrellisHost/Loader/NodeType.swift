@@ -13,6 +13,8 @@ public struct NodeType: @unchecked Sendable {
     /// The plugin that provides it.
     public let pluginID: String
     public let pluginPath: String
+    /// The ABI minor version its plugin declares: behaviour added in a later minor is not given to it.
+    public let abiMinor: Int
     /// The factory; static data of a library that is never unloaded.
     let factory: UnsafePointer<trellis_node_factory>
 

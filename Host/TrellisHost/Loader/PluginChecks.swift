@@ -20,7 +20,7 @@ enum PluginChecks {
             guard let factory = getFactory(descriptor, index) else {
                 throw failure(.nullFactory, "get_factory(\(index)) returned NULL; factory_count says \(count)")
             }
-            let type = try nodeType(factory, index: index, pluginID: id, path: path, failure)
+            let type = try nodeType(factory, index: index, pluginID: id, path: path, abiMinor: Int(descriptor.pointee.abi_minor), failure)
             guard !types.contains(where: { $0.name == type.name }) else {
                 throw failure(.invalidFactory, "it offers node type '\(type.name)' twice")
             }
@@ -30,7 +30,7 @@ enum PluginChecks {
     }
 
     private static func nodeType(
-        _ factory: UnsafePointer<trellis_node_factory>, index: UInt32, pluginID: String, path: String,
+        _ factory: UnsafePointer<trellis_node_factory>, index: UInt32, pluginID: String, path: String, abiMinor: Int,
         _ failure: (PluginLoadError.Code, String) -> PluginLoadError
     ) throws(PluginLoadError) -> NodeType {
         let size = Int(factory.pointee.struct_size)
@@ -58,7 +58,7 @@ enum PluginChecks {
         return NodeType(
             name: name, kind: kind, version: TerminalText.safe(String(factory.pointee.version), limit: 100),
             description: TerminalText.safe(String(factory.pointee.description), limit: 500),
-            schemaText: schemaText, schema: schema, pluginID: pluginID, pluginPath: path, factory: factory)
+            schemaText: schemaText, schema: schema, pluginID: pluginID, pluginPath: path, abiMinor: abiMinor, factory: factory)
     }
 
     private static func parseSchema(

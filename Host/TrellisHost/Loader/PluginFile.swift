@@ -1,3 +1,4 @@
+import CDispatch
 import CTrellis
 import CTrellisGuard
 import CoreFoundation

@@ -1,9 +1,12 @@
 import CTrellis
 import Foundation
 import Logging
+import TrellisOperator
 
-/// A graph prepared for a backtest: checked, its plugins loaded, its data read and its nodes
-/// created. `run()` replays the data once; a prepared backtest is used once.
+/// A graph prepared for a run: checked, its plugins loaded, its data read and its nodes created.
+/// `run()` replays the data once (a backtest), or, in paper and live mode, replays the data as
+/// warm-up and then runs the live loop until it is stopped (Backtest+Live.swift). A prepared run
+/// is used once.
 public final class Backtest {
     public let graph: ResolvedGraph
     /// The run's id, known before it runs (`trellis kill` takes it).
@@ -19,6 +22,10 @@ public final class Backtest {
     private var finished = false
     /// The journal's folder, where the run is listed while it goes on (`RunRegistry`).
     private var controlDirectory: String?
+    /// How it was prepared.
+    var options = Options()
+    /// Paper and live: what publishes the run's state to the operator endpoint.
+    var publisher: OperatorPublisher?
 
     /// Options for preparing a backtest.
     public struct Options: Sendable {
@@ -38,6 +45,22 @@ public final class Backtest {
         /// to the simulated venue; the broker's fills are booked into the account. Challengers
         /// (docs/shadow.md) fill on their own simulated venues either way.
         public var routesOrdersToBrokers = false
+        /// Backtest, paper or live (docs/live.md).
+        public var mode = RunMode.backtest
+        /// The command's half of the real-money switch (`--real-money`).
+        public var realMoney = false
+        /// The operator's secrets file (`--secrets`), read for `trellis.secrets/1`.
+        public var secretsFile: String?
+        /// Paper and live: stop by themselves after this long (tests, timed sessions).
+        public var stopAfter: Duration?
+        /// Paper and live: record every input in this journal, for `trellis replay`.
+        public var recordIn: Journal?
+        /// Paper and live: where the run publishes its state for the operator endpoint.
+        public var operatorBoard: OperatorBoard?
+        /// Where network requests go; nil: the host's network services.
+        var transport: (any LiveTransport)?
+        /// A replay's recorded inputs.
+        var replay: [LiveInput]?
 
         public init(includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = [], logger: Logger = Logger(label: "trellis")) {
             self.includeDefaultPluginPaths = includeDefaultPluginPaths
@@ -77,12 +100,19 @@ public final class Backtest {
         let (graph, resolveProblems) = GraphValidator.resolve(spec, includeDefaultPluginPaths: options.includeDefaultPluginPaths, plugins: options.plugins)
         let problems = readProblems + resolveProblems
         guard let graph, !problems.hasErrors else { throw DiagnosticsError(problems.sortedByLocation()) }
+        if let problem = modeProblem(graph, options: options) { throw DiagnosticsError([problem]) }
         let (tape, instruments, feeds, feedWarnings) = try loadFeeds(of: graph, progress: options.progress)
-        let engine = Engine(graph: graph, tape: tape, instruments: instruments, logger: options.logger)
+        let isLive = options.mode != .backtest
+        if isLive { instruments.reserve = graph.spec.live.maxInstruments }
+        let engine = Engine(
+            graph: graph, tape: tape, instruments: instruments, logger: options.logger, expectedSteps: isLive ? graph.spec.live.equityPoints : nil)
+        engine.runMode = options.mode
+        engine.realMoney = options.mode == .live && options.realMoney && graph.spec.live.realMoney
+        if isLive { prepareLive(engine, graph: graph, options: options) }
         let createProblems = engine.createNodes()
         guard createProblems.isEmpty else { throw DiagnosticsError(createProblems) }
         engine.keepsOrderLog = options.keepsOrderLog
-        engine.routesOrdersToBrokers = options.routesOrdersToBrokers
+        engine.routesOrdersToBrokers = options.routesOrdersToBrokers || options.mode == .live
         let startedAt = Int64(Date().timeIntervalSince1970 * 1e9)
         let runID = runID(startedAt: startedAt)
         if let directory = options.controlDirectory {
@@ -90,11 +120,14 @@ public final class Backtest {
             engine.watchKillRequests(
                 ["\(directory)/kill/\(runID)", "\(directory)/kill/all"], since: Date(timeIntervalSince1970: Double(startedAt) / 1e9))
         }
+        if isLive { engine.brokers.base = UInt64(startedAt / 1_000_000_000) << 24 }
         let backtest = Backtest(
             runID: runID, startedAt: startedAt,
             graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, feeds: feeds, tape: tape,
             instruments: instruments, engine: engine, progress: options.progress)
         backtest.controlDirectory = options.controlDirectory
+        backtest.options = options
+        if isLive { backtest.connectLive() }
         return backtest
     }
 
@@ -116,6 +149,7 @@ public final class Backtest {
 
     deinit {
         if !finished { engine.destroyNodes() }
+        engine.live?.transport.shutdown(timeout: .seconds(2))
         if let controlDirectory { RunRegistry.unregister(runID, in: controlDirectory) }
     }
 
@@ -171,6 +205,9 @@ public final class Backtest {
         return (tapes.isEmpty ? MarketTape() : MarketTape.merge(tapes), instruments, reports, warnings)
     }
 
+    /// Backtest, paper or live.
+    public var mode: RunMode { options.mode }
+
     /// The number of market events the run will replay.
     public var eventCount: Int { tape.count }
 
@@ -178,6 +215,7 @@ public final class Backtest {
     public func run() throws(DiagnosticsError) -> RunResult {
         precondition(!finished, "a prepared backtest runs once")
         finished = true
+        if options.mode != .backtest { return try runLive() }
         defer {
             engine.destroyNodes()
             if let controlDirectory { RunRegistry.unregister(runID, in: controlDirectory) }
@@ -200,7 +238,7 @@ public final class Backtest {
             UInt32.random(in: .min ... .max))
     }
 
-    private func result(loopSeconds: Double) -> RunResult {
+    func result(loopSeconds: Double) -> RunResult {
         let venue = engine.venue
         var lastPrices: [String: Double] = [:]
         for id in 1...max(1, instruments.count) where id <= instruments.count {
@@ -228,7 +266,7 @@ public final class Backtest {
             prices: tape.priceSeries(instruments: instruments), nodes: nodeReports(),
             plugins: graph.usedPlugins.map { RunResult.PluginReport(id: $0.id, version: $0.version, path: $0.path, sha256: $0.sha256) },
             feeds: feeds, orders: engine.orderLog.events(names: engine.names, instruments: instruments), labels: engine.labelLog, warnings: warnings,
-            shadow: shadowReport(), loopSeconds: loopSeconds)
+            shadow: shadowReport(), loopSeconds: loopSeconds, mode: options.mode.rawValue)
     }
 
     /// Each challenger's ledger next to its champion side's, and the verdicts.

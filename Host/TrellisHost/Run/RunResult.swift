@@ -52,6 +52,21 @@ public struct RunResult: Sendable, Codable {
     public var shadow: ShadowReport? = nil
     /// Wall-clock seconds of the event loop alone (loading and creating excluded).
     public var loopSeconds: Double
+    /// backtest, paper or live.
+    public var mode = "backtest"
+    /// Paper and live runs: why the run stopped, the inputs it took from outside (and recorded
+    /// for `trellis replay`), and the SHA-256 of what its nodes sent out.
+    public var live: LiveSummary? = nil
+
+    /// How a paper or live run went.
+    public struct LiveSummary: Sendable, Codable, Equatable {
+        public var stopReason: String
+        public var inputs: Int
+        public var inputsDropped: Int
+        public var outputs: Int
+        public var outputsSHA256: String
+        public var realMoney: Bool
+    }
 
     public var totalReturn: Double { finalEquity / startingCash - 1 }
 

@@ -149,6 +149,7 @@ extension SimulatedVenue {
             instrument: UInt32(instrument), source: 0)
         fill.order_id = intent.order_id
         fill.origin = intent.origin
+        fill.client_order_id = intent.client_order_id
         fill.side = intent.side
         fill.quantity = quantity
         fill.price = price
@@ -201,10 +202,12 @@ extension SimulatedVenue {
             instrument: intent.header.instrument, source: 0)
         update.order_id = intent.order_id
         update.origin = intent.origin
+        update.client_order_id = intent.client_order_id
         update.status = status
         update.side = intent.side
         update.quantity = ordered ?? (filled > 0 ? filled : statedQuantity(intent))
         update.filled_quantity = filled
+        update.leaves_quantity = status == TRELLIS_ORDER_ACCEPTED || status == TRELLIS_ORDER_PARTIALLY_FILLED ? max(0, update.quantity - filled) : 0
         update.average_price = average
         update.reason_code = code
         update.reporter = reporter

@@ -45,14 +45,21 @@ final class SimulatedVenue {
     var trades = TradeBook()
     var waiting: [VenueOrder] = []
     private let stepCapacity: Int
+    private let thinsCurve: Bool
+    /// Record every `curveStride`-th step (it doubles each time the curve is thinned), counting with `strideCount`.
+    private var curveStride = 1
+    private var strideCount = 0
 
     typealias Sink = (UnsafeRawPointer, Int) -> Void
 
-    init(settings: GraphSpec.VenueSettings, instruments: InstrumentTable, nodeNames: [String], expectedSteps: Int) {
+    /// `thinsCurve`: a long run keeps at most `expectedSteps` equity points, thinning older ones
+    /// evenly (every other one) when full; otherwise steps past `expectedSteps` are not recorded.
+    init(settings: GraphSpec.VenueSettings, instruments: InstrumentTable, nodeNames: [String], expectedSteps: Int, thinsCurve: Bool = false) {
+        self.thinsCurve = thinsCurve
         self.settings = settings
         self.instruments = instruments
         self.nodeNames = nodeNames
-        let slots = instruments.count + 1
+        let slots = instruments.capacity + 1
         lastPrice = .allocate(capacity: slots)
         lastPrice.initialize(repeating: .nan, count: slots)
         barIndex = .allocate(capacity: slots)
@@ -140,12 +147,33 @@ final class SimulatedVenue {
     /// `openTime` is when the bars that ended then began.
     @inline(__always)
     func closeStep(at time: Int64, openTime: Int64) {
-        let step = book.pointee.steps
+        var step = book.pointee.steps
+        if thinsCurve {
+            strideCount += 1
+            guard strideCount >= curveStride else { return }
+            strideCount = 0
+            if step == stepCapacity {
+                thinCurve()
+                step = book.pointee.steps
+            }
+        }
         guard step < stepCapacity else { return }
         curveTimes[step] = time
         curveOpenTimes[step] = openTime
         curveValues[step] = equity
         book.pointee.steps = step + 1
+    }
+
+    /// Keeps every other point of a full curve, and from now on every other step.
+    private func thinCurve() {
+        let kept = stepCapacity / 2
+        for index in 0..<kept {
+            curveTimes[index] = curveTimes[index * 2 + 1]
+            curveOpenTimes[index] = curveOpenTimes[index * 2 + 1]
+            curveValues[index] = curveValues[index * 2 + 1]
+        }
+        book.pointee.steps = kept
+        curveStride *= 2
     }
 
     /// Records the equity again for the last timestamp, after settling at the end.

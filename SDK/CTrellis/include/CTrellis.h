@@ -1,5 +1,5 @@
 /*
- * CTrellis.h — the Trellis plugin ABI, version 1.0.
+ * CTrellis.h — the Trellis plugin ABI, version 1.2.
  *
  * This header is the whole contract between the Trellis host and a plugin. A plugin is a shared
  * library that exports exactly one function, `trellis_plugin_entry`, and builds against this file
@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define TRELLIS_ABI_MAJOR 1
-#define TRELLIS_ABI_MINOR 1
+#define TRELLIS_ABI_MINOR 2
 
 /** Marks the one function a plugin library exports. Build with -fvisibility=hidden. */
 #define TRELLIS_EXPORT __attribute__((visibility("default")))
@@ -140,6 +140,13 @@ static inline trellis_str trellis_cstr(const char *s) {
 /* Event flags (trellis_event_header.flags). */
 #define TRELLIS_EVENT_FLAG_WARMUP 0x0001 /**< History replayed before live trading starts. */
 #define TRELLIS_EVENT_FLAG_SHADOW 0x0002 /**< Belongs to a shadow (challenger) branch. */
+#define TRELLIS_EVENT_FLAG_RECOVERED 0x0004 /**< 1.2: learnt from the venue after a restart, not as it happened. */
+
+/* Run modes (trellis_create_args.run_mode, 1.2). Zero is a backtest: a node that does not know the
+ * field, or a 1.1 host that does not send it, never reaches a venue. */
+#define TRELLIS_MODE_BACKTEST 0 /**< Historical data, simulated venue; no network. */
+#define TRELLIS_MODE_PAPER 1    /**< Live data, simulated venue: a broker feeds data but sends no order. */
+#define TRELLIS_MODE_LIVE 2     /**< Live data, orders to the broker (testnet unless the operator asked for real money). */
 
 /** Largest event record the host accepts from `emit`, header included. Fixed for all of 1.x. */
 #define TRELLIS_EVENT_MAX_SIZE 65536u
@@ -286,7 +293,14 @@ typedef struct trellis_order {
     double quantity;        /**< Read according to size_mode; > 0 (ignored with CLOSE_POSITION). */
     double limit_price;     /**< Limit and stop-limit orders. */
     double stop_price;      /**< Stop and stop-limit orders. */
+    /* 1.2 */
+    uint64_t client_order_id; /**< Set by the host (write 0): the order's id at the venue's side, unique
+                                   across restarts of a deployment; brokers send it as the venue's
+                                   client order id and report by it. */
 } trellis_order;
+
+/** Longest venue order or trade id in bytes (1.2), not counting the terminating NUL. */
+#define TRELLIS_VENUE_ID_MAX 47
 
 /** Longest reason text in an order update, not counting the terminating NUL. */
 #define TRELLIS_REASON_MAX 95
@@ -320,6 +334,11 @@ typedef struct trellis_order_update {
     int32_t reason_code;     /**< TRELLIS_REASON_*. */
     int32_t venue_code;      /**< The venue's own error code (e.g. an exchange's), 0 when none. */
     char reason[TRELLIS_REASON_MAX + 1]; /**< Why, for people; UTF-8, NUL-terminated. */
+    /* 1.2 */
+    uint64_t client_order_id; /**< The host's client order id (trellis_order.client_order_id). A broker
+                                   may report by it alone: the host fills order_id and origin. */
+    double leaves_quantity;   /**< Still open at the venue; 0 once the order is final. */
+    char venue_order_id[TRELLIS_VENUE_ID_MAX + 1]; /**< The venue's id for the order; UTF-8, NUL-terminated, "" when unknown. */
 } trellis_order_update;
 
 /** TRELLIS_EVENT_FILL: an execution, routed back to the order's origin and the risk nodes on its path. */
@@ -332,6 +351,13 @@ typedef struct trellis_fill {
     double price;
     double commission; /**< In quote currency. */
     double position;   /**< The origin's net position in the instrument after this fill. */
+    /* 1.2 */
+    uint64_t client_order_id; /**< As in trellis_order_update: a broker may report by it alone. */
+    char venue_order_id[TRELLIS_VENUE_ID_MAX + 1]; /**< The venue's id for the order, "" when unknown. */
+    char venue_trade_id[TRELLIS_VENUE_ID_MAX + 1]; /**< The venue's id for this execution: the host
+                                                         drops a second fill with the same id for the
+                                                         same order (a broker that reconnects may
+                                                         report it twice); "" when unknown. */
 } trellis_fill;
 
 /** TRELLIS_EVENT_POSITION: a node's (or, with source 0, the account's) position in one instrument. */
@@ -593,6 +619,11 @@ typedef struct trellis_create_args {
     const trellis_params *params;
     char *error;               /**< On failure, write a NUL-terminated reason here... */
     uint64_t error_capacity;   /**< ...of at most this many bytes, the NUL included. */
+    /* 1.2 */
+    int32_t run_mode;          /**< TRELLIS_MODE_*: check TRELLIS_HAS_FIELD; absent means a backtest. */
+    uint32_t real_money;       /**< 1 only in a live run whose command said --real-money and whose graph
+                                    says real_money: true; otherwise a broker uses the venue's testnet
+                                    or sandbox. */
 } trellis_create_args;
 
 /**
@@ -780,6 +811,219 @@ typedef struct trellis_node_warmup_ext {
 } trellis_node_warmup_ext;
 
 /* ---------------------------------------------------------------------------------------------- */
+/* 1.2: the live runtime                                                                           */
+/* ---------------------------------------------------------------------------------------------- */
+/*
+ * The host offers the extensions below only to plugins that declare ABI minor 2 or later. Their
+ * callbacks (HTTP responses, WebSocket and TCP events) run on the engine thread as callbacks of the
+ * node that asked, one at a time like on_event: the node may emit from them. They arrive between
+ * `activate` and the return of `deactivate`; after that the host closes what the node left open and
+ * drops what still arrives. Every network address a node may reach is listed in its graph entry
+ * (`network:`); anything else is refused with TRELLIS_ERR_DENIED and logged.
+ */
+
+/**
+ * Host extension: a way into the engine from any thread, and the wall clock. What a node posts is
+ * copied into a queue that the engine thread drains in arrival order and then handled as if the
+ * node had emitted it at that moment (the same checks; `header.source` set by the host). A feed
+ * posts bars, trades and quotes; a broker also posts order updates, fills, positions and accounts.
+ */
+#define TRELLIS_EXT_POST "trellis.post/1"
+
+typedef struct trellis_post_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /**
+     * Copies `event` (`header.size` bytes) into the engine's queue. Thread-safe; valid from the
+     * start of `activate` until `deactivate` returns, TRELLIS_ERR_STATE outside that time.
+     * TRELLIS_ERR_INVALID for a malformed event, TRELLIS_ERR_DENIED when the queue is full (the
+     * host counts and logs it: a node that posts faster than the engine drains loses events).
+     */
+    trellis_status (*post)(void *host_ctx, const trellis_event_header *event);
+    /** The wall clock (CLOCK_REALTIME) in ns since the Unix epoch. Thread-safe. */
+    int64_t (*wall_ns)(void *host_ctx);
+} trellis_post_ext;
+
+/**
+ * Host extension for brokers and feeds: instruments as the venue describes them. Registering a
+ * symbol the host knows updates its metadata (a venue's tick and lot sizes are what orders are
+ * rounded to); a new symbol gets the next id. `currency` is the quote currency.
+ */
+#define TRELLIS_EXT_INSTRUMENTS "trellis.instruments/1"
+
+typedef struct trellis_instruments_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /**
+     * Registers or updates `instrument` by its symbol (`id` is ignored) and writes its id to
+     * `*out_id`. Strings are copied. TRELLIS_ERR_INVALID for an empty symbol or a size that is
+     * negative, NaN or infinite. Engine thread only.
+     */
+    trellis_status (*register_instrument)(void *host_ctx, const trellis_instrument *instrument, uint32_t *out_id);
+} trellis_instruments_ext;
+
+/**
+ * Host extension: named secrets (API keys, tokens) from the environment (`TRELLIS_SECRET_<NAME>`,
+ * the name upper-cased, other characters than letters and digits as '_') or the operator's secrets
+ * file (`name = value` lines; a file that its group or others may read is refused). A node reads
+ * only the secrets its graph entry lists under `secrets:`. Secrets never enter the graph, the
+ * journal, the logs or the reports: keep them out of what you log and emit.
+ */
+#define TRELLIS_EXT_SECRETS "trellis.secrets/1"
+
+typedef struct trellis_secrets_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /**
+     * Copies secret `name` and a terminating NUL into `out` (`capacity` bytes) and writes its
+     * length to `*out_len`. TRELLIS_ERR_NOT_FOUND when no source has it, TRELLIS_ERR_DENIED when
+     * the graph does not list it for this node or the secrets file is readable by others,
+     * TRELLIS_ERR_TOO_SMALL (with `*out_len` set) when `capacity` is too small. Thread-safe.
+     */
+    trellis_status (*get)(void *host_ctx, trellis_str name, char *out, uint64_t capacity, uint64_t *out_len);
+} trellis_secrets_ext;
+
+/* Network outcomes (trellis_http_response.error, trellis_ws_event.error, trellis_tcp_event.error). */
+#define TRELLIS_NET_OK 0
+#define TRELLIS_NET_TIMEOUT 1   /**< No answer in time: for an order, its status is unknown. */
+#define TRELLIS_NET_REFUSED 2   /**< Could not connect (refused, unreachable, DNS, TLS). */
+#define TRELLIS_NET_CLOSED 3    /**< The peer closed or reset the connection. */
+#define TRELLIS_NET_DENIED 4    /**< The graph does not allow this address for this node. */
+#define TRELLIS_NET_CANCELED 5  /**< The run is ending; the host dropped it. */
+#define TRELLIS_NET_PROTOCOL 6  /**< The peer broke the protocol (bad HTTP, bad frame). */
+
+/** One HTTP header; both strings borrowed. */
+typedef struct trellis_http_header {
+    trellis_str name;
+    trellis_str value;
+} trellis_http_header;
+
+/** An HTTP response, borrowed for the duration of the callback. */
+typedef struct trellis_http_response {
+    uint32_t struct_size;
+    int32_t error;           /**< TRELLIS_NET_*; `status` is 0 unless TRELLIS_NET_OK. */
+    int32_t status;          /**< The HTTP status code, e.g. 200, 429. */
+    uint32_t _reserved;
+    uint64_t request_id;     /**< As returned by `request`. */
+    const trellis_http_header *headers; /**< Response headers, names in lower case. */
+    uint64_t header_count;
+    trellis_str body;
+    trellis_str error_text;  /**< What went wrong, for people; empty when TRELLIS_NET_OK. */
+    int64_t elapsed_ns;      /**< From sending to the last byte of the answer. */
+} trellis_http_response;
+
+/** An HTTP request; borrowed for the call to `request` (the host copies what it needs). */
+typedef struct trellis_http_request {
+    uint32_t struct_size;
+    uint32_t timeout_ms;     /**< Whole request; 0: 10,000 ms. */
+    trellis_str method;      /**< "GET", "POST", "DELETE", "PUT". */
+    trellis_str url;         /**< http:// or https://, with the query string. */
+    const trellis_http_header *headers;
+    uint64_t header_count;
+    trellis_str body;
+    void *user;              /**< Passed back to on_response. */
+    /** Called once on the engine thread with the answer or the failure. */
+    void (*on_response)(void *user, const trellis_http_response *response);
+} trellis_http_request;
+
+/** Host extension: an HTTP/1.1 and HTTP/2 client with connection reuse (libcurl). */
+#define TRELLIS_EXT_HTTP "trellis.http/1"
+
+typedef struct trellis_http_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /**
+     * Sends `request` and returns at once with its id in `*out_request_id`; the answer arrives
+     * through `on_response`. TRELLIS_ERR_DENIED when the graph does not allow the URL's host and
+     * port, TRELLIS_ERR_INVALID for a malformed request. Engine thread only.
+     */
+    trellis_status (*request)(void *host_ctx, const trellis_http_request *request, uint64_t *out_request_id);
+} trellis_http_ext;
+
+/* WebSocket and TCP event kinds (trellis_ws_event.kind, trellis_tcp_event.kind). */
+#define TRELLIS_NET_EVENT_OPEN 1    /**< Connected (WebSocket: upgraded) / a peer connected to a listener. */
+#define TRELLIS_NET_EVENT_MESSAGE 2 /**< A WebSocket message / bytes from a TCP peer. */
+#define TRELLIS_NET_EVENT_CLOSE 3   /**< Closed; `error` and `code` say why. Nothing follows. */
+#define TRELLIS_NET_EVENT_LISTENING 4 /**< A TCP listener is bound; `port` is its port. */
+
+/** A WebSocket event, borrowed for the duration of the callback. */
+typedef struct trellis_ws_event {
+    uint32_t struct_size;
+    int32_t kind;            /**< TRELLIS_NET_EVENT_OPEN, _MESSAGE or _CLOSE. */
+    uint64_t socket;         /**< As returned by `open`. */
+    int32_t binary;          /**< A message: 1 binary, 0 text (UTF-8). */
+    int32_t error;           /**< A close: TRELLIS_NET_*. */
+    int32_t code;            /**< A close: the close code (1000 normal, 1006 abnormal...). */
+    uint32_t _reserved;
+    trellis_str data;        /**< A message's payload; a close's reason. */
+} trellis_ws_event;
+
+/** What `open` needs; borrowed for the call. */
+typedef struct trellis_ws_open {
+    uint32_t struct_size;
+    uint32_t connect_timeout_ms; /**< 0: 10,000 ms. */
+    trellis_str url;             /**< ws:// or wss://. */
+    const trellis_http_header *headers; /**< Sent with the upgrade request. */
+    uint64_t header_count;
+    uint32_t ping_interval_ms;   /**< The host pings this often and closes with TRELLIS_NET_TIMEOUT when no
+                                      pong comes back within the next interval; 0: never. The host
+                                      always answers the peer's pings. */
+    uint32_t _reserved;
+    void *user;
+    /** Called on the engine thread for each event of the socket; CLOSE is the last. */
+    void (*on_event)(void *user, const trellis_ws_event *event);
+} trellis_ws_open;
+
+/** Host extension: a WebSocket client (ws and wss) over SwiftNIO. Reconnecting is the node's job. */
+#define TRELLIS_EXT_WEBSOCKET "trellis.websocket/1"
+
+typedef struct trellis_websocket_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /** Connects; OPEN or CLOSE follows. TRELLIS_ERR_DENIED as for HTTP. Engine thread only. */
+    trellis_status (*open)(void *host_ctx, const trellis_ws_open *open, uint64_t *out_socket);
+    /** Sends one message (copied). TRELLIS_ERR_NOT_FOUND when the socket is not open. Engine thread only. */
+    trellis_status (*send)(void *host_ctx, uint64_t socket, int32_t binary, trellis_str data);
+    /** Closes with `code` (1000 when 0); CLOSE follows. Engine thread only. */
+    trellis_status (*close)(void *host_ctx, uint64_t socket, int32_t code);
+} trellis_websocket_ext;
+
+/** A TCP event, borrowed for the duration of the callback. */
+typedef struct trellis_tcp_event {
+    uint32_t struct_size;
+    int32_t kind;            /**< TRELLIS_NET_EVENT_*. */
+    uint64_t listener;       /**< As returned by `listen`. */
+    uint64_t connection;     /**< The peer's connection; 0 for LISTENING and a listener's CLOSE. */
+    int32_t error;           /**< A close: TRELLIS_NET_*. */
+    uint32_t port;           /**< LISTENING: the bound port (useful after asking for port 0). */
+    trellis_str data;        /**< MESSAGE: bytes as they arrived (no framing); OPEN: the peer's address. */
+} trellis_tcp_event;
+
+/** What `listen` needs; borrowed for the call. */
+typedef struct trellis_tcp_listen {
+    uint32_t struct_size;
+    uint32_t port;           /**< 0: any free port (LISTENING says which). */
+    trellis_str address;     /**< "127.0.0.1" when empty. */
+    void *user;
+    /** Called on the engine thread for each event of the listener and its connections. */
+    void (*on_event)(void *user, const trellis_tcp_event *event);
+} trellis_tcp_listen;
+
+/** Host extension: a TCP listener (for peers that can only connect out, such as MetaTrader's). */
+#define TRELLIS_EXT_TCP "trellis.tcp/1"
+
+typedef struct trellis_tcp_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /** Starts listening; LISTENING or CLOSE follows. TRELLIS_ERR_DENIED unless the graph lists the address under `network.listen`. Engine thread only. */
+    trellis_status (*listen)(void *host_ctx, const trellis_tcp_listen *listen, uint64_t *out_listener);
+    /** Sends bytes (copied) to a connection. TRELLIS_ERR_NOT_FOUND when it is closed. Engine thread only. */
+    trellis_status (*send)(void *host_ctx, uint64_t connection, trellis_str data);
+    /** Closes a connection or a listener (and its connections). Engine thread only. */
+    trellis_status (*close)(void *host_ctx, uint64_t id);
+} trellis_tcp_ext;
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Layout checks: these sizes and offsets are the ABI                                              */
 /* ---------------------------------------------------------------------------------------------- */
 
@@ -794,13 +1038,16 @@ TRELLIS_STATIC_ASSERT(sizeof(trellis_trade) == 56, "trade");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_quote) == 56, "quote");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_signal) == 72, "signal");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_signal, value) == 56, "signal value");
-TRELLIS_STATIC_ASSERT(sizeof(trellis_order) == 88, "order");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_order) == 96, "order");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_order, client_order_id) == 88, "order client_order_id (1.2)");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_order, origin) == 32, "order origin");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_order, quantity) == 64, "order quantity");
-TRELLIS_STATIC_ASSERT(sizeof(trellis_order_update) == 176, "order update");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_order_update) == 240, "order update");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_order_update, client_order_id) == 176, "order update client_order_id (1.2)");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_order_update, reason_code) == 72, "order update reason_code");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_order_update, reason) == 80, "order update reason");
-TRELLIS_STATIC_ASSERT(sizeof(trellis_fill) == 72, "fill");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_fill) == 176, "fill");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_fill, client_order_id) == 72, "fill client_order_id (1.2)");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_fill, price) == 48, "fill price");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_position) == 56, "position");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_account) == 56, "account");
@@ -815,7 +1062,8 @@ TRELLIS_STATIC_ASSERT(sizeof(trellis_host) == 72, "host table");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_host, emit) == 16, "host emit");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_host, get_extension) == 64, "host get_extension");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_params) == 64, "params");
-TRELLIS_STATIC_ASSERT(sizeof(trellis_create_args) == 56, "create args");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_create_args) == 64, "create args");
+TRELLIS_STATIC_ASSERT(offsetof(trellis_create_args, run_mode) == 56, "create args run_mode (1.2)");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_node_methods) == 48, "node methods");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_node_methods, on_event) == 16, "node on_event");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_node_factory) == 88, "node factory");
@@ -827,6 +1075,18 @@ TRELLIS_STATIC_ASSERT(offsetof(trellis_plugin, get_factory) == 64, "plugin get_f
 TRELLIS_STATIC_ASSERT(sizeof(trellis_timer_ext) == 24, "timer extension");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_node_warmup_ext) == 16, "warm-up extension");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_risk_ext) == 40, "risk extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_post_ext) == 24, "post extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_instruments_ext) == 16, "instruments extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_secrets_ext) == 16, "secrets extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_http_response) == 80, "http response");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_http_request) == 88, "http request");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_http_ext) == 16, "http extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_ws_event) == 48, "websocket event");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_ws_open) == 64, "websocket open");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_websocket_ext) == 32, "websocket extension");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_tcp_event) == 48, "tcp event");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_tcp_listen) == 40, "tcp listen");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_tcp_ext) == 32, "tcp extension");
 
 #ifdef __cplusplus
 } /* extern "C" */

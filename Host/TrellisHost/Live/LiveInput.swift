@@ -1,0 +1,47 @@
+import CTrellis
+
+/// One thing from outside the engine thread, in the order the engine takes it: an event a node
+/// posted, or a network answer for a node. Recorded in paper and live runs, it is what
+/// `trellis replay` feeds the same graph again.
+struct LiveInput: Sendable, Equatable {
+    enum Kind: Int, Sendable {
+        /// `trellis.post/1`: `payload` is the event record.
+        case posted = 1
+        /// An HTTP answer to request `id`: `status`, `outcome`, `headers`, `payload` (the body), `text` (error).
+        case http = 2
+        /// A WebSocket event of socket `id`: `event` (TRELLIS_NET_EVENT_*), `binary` in `status`,
+        /// `outcome`, close `code`, `payload` (a message, or a close's reason).
+        case webSocket = 3
+        /// A TCP event of listener `id` and `connection`: `event`, `outcome`, `code` (a bound port),
+        /// `payload` (bytes, or a peer's address).
+        case tcp = 4
+        /// The end of one pass of the loop, at `takenAt`: timers due by then fired and the
+        /// market step closed. A replay runs its passes at the same times.
+        case tick = 5
+    }
+
+    var kind: Kind
+    /// The node's slot.
+    var slot: Int
+    var id: UInt64 = 0
+    var connection: UInt64 = 0
+    var event: Int32 = 0
+    var status: Int32 = 0
+    var outcome: Int32 = 0
+    var code: Int32 = 0
+    var elapsed: Int64 = 0
+    var headers: [HTTPHeaderField] = []
+    var payload: [UInt8] = []
+    var text = ""
+    /// When the engine took it (wall time, ns): a replay runs each input at its recorded time.
+    var takenAt: Int64 = 0
+
+    /// An HTTP header as the host passes it on.
+    struct HTTPHeaderField: Sendable, Equatable, Codable {
+        var name: String
+        var value: String
+    }
+
+    /// Bytes a plugin may not have stored so far in a recording (the most the journal keeps per input).
+    static let maxPayload = 16 << 20
+}
