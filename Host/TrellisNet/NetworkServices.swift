@@ -147,6 +147,10 @@ public final class NetworkServices: Sendable {
             let (webSockets, listeners) = live.withLock { (Array($0.webSockets.values), Array($0.listeners.values)) }
             for connection in webSockets { connection.finish(.canceled, code: 1006, reason: "network services shut down") }
             for listener in listeners { listener.abandon(.canceled) }
+            // A connect the WebSocket client cannot abort still holds a channel: shutting its event
+            // loops down under it would make NIO schedule on a dead loop. The loops stay, idle,
+            // until the peer lets the channel go.
+            return
         }
         group.shutdownGracefully { _ in }
     }

@@ -53,28 +53,28 @@ struct MarketFeed: Sendable {
         logger.info("bars ended", metadata: ["venue.bars": "\(count)"])
     }
 
-    /// Publishes `rate` messages per second for every symbol, in batches that keep the pace.
+    /// Publishes `rate` messages per second for every symbol, the symbols in turn and spread
+    /// evenly over time, as a venue's stream is (not all symbols at once at each tick).
     private func stream(_ market: SyntheticMarket, rate: Double) async throws {
         var market = market
         let clock = ContinuousClock()
         let start = clock.now
-        var ticks = 0
+        let perSecond = rate * Double(max(1, market.symbols.count))
+        var sent = 0
         while true {
             let elapsed = start.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let due = Int(seconds * rate) + 1
+            let due = Int(seconds * perSecond) + 1
             let time = Int64(Date().timeIntervalSince1970 * 1_000)
-            while ticks < due {
-                for index in market.symbols.indices {
-                    switch market.next(index, time: time) {
-                    case .trade(let trade): exchange.process(trade: trade)
-                    case .quote(let quote): exchange.process(quote: quote)
-                    }
+            while sent < due {
+                switch market.next(sent % market.symbols.count, time: time) {
+                case .trade(let trade): exchange.process(trade: trade)
+                case .quote(let quote): exchange.process(quote: quote)
                 }
-                ticks += 1
+                sent += 1
             }
-            let next = start + .nanoseconds(Int64(Double(ticks) / rate * 1e9))
-            try await clock.sleep(until: max(next, clock.now + .milliseconds(1)))
+            let next = start + .nanoseconds(Int64(Double(sent) / perSecond * 1e9))
+            try await clock.sleep(until: max(next, clock.now + .microseconds(100)))
         }
     }
 

@@ -77,12 +77,14 @@ final class CurlClient: Sendable {
 
     /// Hands `submission` to the curl thread; false (and nothing done) once stopping.
     func submit(_ submission: Submission) -> Bool {
-        shared.withLock { shared in
-            guard !shared.stopping, let multi else { return false }
+        let queued = shared.withLock { shared in
+            guard !shared.stopping, multi != nil else { return false }
             shared.submitted.append(submission)
-            curl_multi_wakeup(multi.raw)
             return true
         }
+        // Woken after the lock is let go: the curl thread does not wake only to wait for it.
+        if queued, let multi { curl_multi_wakeup(multi.raw) }
+        return queued
     }
 
     /// Cancels request `id` if it has not completed; its completion reports `.canceled`.
