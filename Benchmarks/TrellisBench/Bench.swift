@@ -52,6 +52,14 @@ enum Bench {
         return output
     }
 
+    /// The C sim-broker plugin (the fake venue's broker), built with its own Makefile.
+    static func simBroker() throws -> String {
+        let output = workDirectory + "/libsim_broker_c.so"
+        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        try shell(["make", "--quiet", "-C", root.appendingPathComponent("Plugins/sim-broker-c").path, "OUT=\(output)"])
+        return output
+    }
+
     /// The Rust sma-cross plugin, built with cargo (offline, release).
     static func rustSMACross() throws -> String {
         let target = workDirectory + "/cargo-target"

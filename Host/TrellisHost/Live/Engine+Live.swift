@@ -66,7 +66,11 @@ extension Engine {
             live.passStartedAt = WallClock.now()
             for index in inputs.indices {
                 inputs[index].takenAt = WallClock.now()
-                take(inputs[index])
+                if let timing = live.inputTiming, inputs[index].arrivedAt != 0 {
+                    take(inputs[index], timing: timing)
+                } else {
+                    take(inputs[index])
+                }
             }
             // A pass matters to a replay when it took inputs, fires timers or closes a step.
             let end = LiveInput(kind: .tick, slot: -1, takenAt: WallClock.now())
@@ -93,6 +97,19 @@ extension Engine {
         case .tcp: deliverTCP(input)
         case .tick: endPass(at: input.takenAt)
         }
+    }
+
+    /// An input from the network, timed: from its arrival to the end of what it caused.
+    private func take(_ input: LiveInput, timing: (InputTiming) -> Void) {
+        guard let live else { return }
+        let orders = brokers.sequence, sent = live.outputs.count
+        take(input)
+        let doneAt = WallClock.now()
+        let source: InputTiming.Source = input.kind == .http ? .http : input.kind == .tcp ? .tcp : .webSocket
+        timing(
+            InputTiming(
+                source: source, arrivedAt: input.arrivedAt, takenAt: input.takenAt, doneAt: doneAt, orders: Int(brokers.sequence &- orders),
+                sent: live.outputs.count - sent))
     }
 
     /// The end of one pass of the loop at `time`: due timers fire and an open market step closes.

@@ -23,7 +23,12 @@ extension Engine {
     /// The inbox's way in for the transport: answers become inputs of node `slot`.
     private func sink(_ live: LiveState) -> @Sendable (LiveInput) -> Void {
         let inbox = live.inbox
-        return { input in inbox.put(input) }
+        guard live.inputTiming != nil else { return { input in inbox.put(input) } }
+        return { input in
+            var input = input
+            input.arrivedAt = WallClock.now()
+            inbox.put(input)
+        }
     }
 
     func httpRequest(from slot: Int, _ request: UnsafePointer<trellis_http_request>, id out: UnsafeMutablePointer<UInt64>?) -> trellis_status {

@@ -35,6 +35,9 @@ struct LiveInput: Sendable, Equatable {
     var text = ""
     /// When the engine took it (wall time, ns): a replay runs each input at its recorded time.
     var takenAt: Int64 = 0
+    /// When the transport handed it to the inbox (wall time, ns); stamped only when the run
+    /// times its inputs (`Backtest.Options.inputTiming`, the operator's metrics), never recorded.
+    var arrivedAt: Int64 = 0
 
     /// An HTTP header as the host passes it on.
     struct HTTPHeaderField: Sendable, Equatable, Codable {
@@ -44,4 +47,27 @@ struct LiveInput: Sendable, Equatable {
 
     /// Bytes a plugin may not have stored so far in a recording (the most the journal keeps per input).
     static let maxPayload = 16 << 20
+}
+
+/// How long the engine took over one input from the network, in wall time (ns since the Unix
+/// epoch): for `Backtest.Options.inputTiming` (the latency benchmark) and the operator's
+/// event-to-order histogram.
+public struct InputTiming: Sendable {
+    /// What kind of input it was.
+    public enum Source: Sendable {
+        case http, webSocket, tcp
+    }
+
+    public var source: Source
+    /// The transport handed it to the engine's inbox (the message was read, or the answer came).
+    public var arrivedAt: Int64
+    /// The engine thread took it from the inbox.
+    public var takenAt: Int64
+    /// The engine was done with it: the node's callback returned, and what it emitted was routed,
+    /// delivered, and sent on to brokers, whose requests were handed to the transport.
+    public var doneAt: Int64
+    /// New orders it caused (client order ids the host gave).
+    public var orders: Int
+    /// Requests and messages nodes sent out through the host's network services meanwhile.
+    public var sent: Int
 }

@@ -12,6 +12,9 @@ final class LiveState {
     var recorder: (([LiveInput]) -> Void)?
     /// Called after each pass of the loop (status pages, metrics); throttling is its business.
     var afterPass: ((Engine) -> Void)?
+    /// Called after each input from the network, with its times; when set, the transport stamps
+    /// the inputs as they arrive.
+    var inputTiming: ((InputTiming) -> Void)?
     /// The longest the loop waits for an input before it looks at the clock and the timers.
     var tickNanoseconds: Int64 = 50_000_000
     /// Per slot: where the node may connect and listen, and which secrets it may read.
