@@ -160,6 +160,134 @@ import TrellisHost
         }
         #expect(!lines.text.contains(secret) && !lines.text.isEmpty)
     }
+
+    /// Live mode on the fake venue with seeded faults (lost order responses, duplicated and
+    /// reordered stream messages): orders go out through the C sim-broker, every client order id
+    /// is posted once, and the host books exactly the venue's fills.
+    @Test func liveOrdersReachTheVenueOnceAndEveryFillIsBookedOnce() throws {
+        var faults = FakeVenueFaults()
+        faults.duplicate = 0.05
+        faults.reorder = 0.05
+        faults.lostResponse = 0.2
+        let venue = FakeVenueServer(
+            configuration: FakeVenueConfiguration(
+                port: 0, marketData: .bars(path: Repository.path("data/GOOG.csv"), symbol: "GOOG"), intervalMs: 2, seed: 7, faults: faults),
+            logger: Self.quiet)
+        let port = try venue.start()
+        defer { venue.stop() }
+        let directory = Repository.temporaryDirectory()
+        let text = """
+            trellis: 1
+            venue: { cash: 10000, commission: 0.001 }
+            live: { warmup: false, stop_timeout_seconds: 5 }
+            feeds:
+              goog: { source: csv, path: \(Repository.path("data/GOOG.csv")), symbol: GOOG, lot_size: 1, live: desk }
+            nodes:
+              trend: { use: sma-cross, inputs: [goog], params: { fast: 10, slow: 20, quantity: 0.5, sizing: equity } }
+              desk:
+                use: sim-broker
+                inputs: [trend]
+                params: { url: "http://127.0.0.1:\(port)", request_timeout_ms: 2000 }
+                network: { allow: ["127.0.0.1:\(port)"] }
+                secrets: [sim_key]
+            """
+        var options = Backtest.Options(logger: Self.quiet)
+        options.mode = .live
+        options.stopAfter = .seconds(8)
+        setenv("TRELLIS_SECRET_SIM_KEY", "sim-key", 1)
+        defer { unsetenv("TRELLIS_SECRET_SIM_KEY") }
+        let result = try Backtest.prepare(text: text, file: directory + "/live.yaml", options: options).run()
+        let posts = venue.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/orders") }
+        #expect(posts.count > 10, "orders reached the venue")
+        #expect(Set(posts.map(\.clientOrderId)).count == posts.count, "no client order id was posted twice")
+        #expect((venue.state.faultsInjected["lostResponse"] ?? 0) > 0, "some answers were lost: \(venue.state.faultsInjected)")
+        #expect(result.fills == venue.state.fills, "the host booked \(result.fills) fills, the venue made \(venue.state.fills)")
+        #expect(result.live?.realMoney == false)
+    }
+
+    /// In a live run a challenger with `baseline: paper` is judged against a paper copy of its
+    /// champion: the venue charges 1% where the graph's simulated venue charges 0.1%, and the
+    /// champion side's trades pay 0.1% with the paper baseline, 1% with the real fills. (The two
+    /// sides need not trade alike: the champion learns of its real fills later than the
+    /// challenger of its simulated ones.)
+    @Test func aPaperBaselineJudgesAChallengerAgainstAPaperCopyOfItsChampion() throws {
+        func run(baseline: String) throws -> RunResult {
+            let venue = FakeVenueServer(
+                configuration: FakeVenueConfiguration(
+                    port: 0, marketData: .bars(path: Repository.path("data/GOOG.csv"), symbol: "GOOG"), intervalMs: 2, commission: 0.01),
+                logger: Self.quiet)
+            let port = try venue.start()
+            defer { venue.stop() }
+            let text = """
+                trellis: 1
+                plugins: { load: [\(Repository.abShadow)] }
+                venue: { cash: 10000, commission: 0.001 }
+                live: { warmup: false }
+                feeds:
+                  goog: { source: csv, path: \(Repository.path("data/GOOG.csv")), symbol: GOOG, lot_size: 1, live: desk }
+                nodes:
+                  trend: { use: sma-cross, inputs: [goog], params: { fast: 10, slow: 20, quantity: 5 } }
+                  desk:
+                    use: sim-broker
+                    inputs: [trend]
+                    params: { url: "http://127.0.0.1:\(port)" }
+                    network: { allow: ["127.0.0.1:\(port)"] }
+                    secrets: [sim_key]
+                shadow:
+                  twin: { replaces: trend, baseline: \(baseline) }
+                  verdict: { use: ab-shadow }
+                """
+            var options = Backtest.Options(logger: Self.quiet)
+            options.mode = .live
+            options.stopAfter = .seconds(6)
+            return try Backtest.prepare(text: text, file: Repository.temporaryDirectory() + "/shadow.yaml", options: options).run()
+        }
+        setenv("TRELLIS_SECRET_SIM_KEY", "sim-key", 1)
+        defer { unsetenv("TRELLIS_SECRET_SIM_KEY") }
+        // A trade's commission tells which venue filled it: the graph's 0.1% or the venue's 1%.
+        func rate(_ trade: Trade) -> Double { trade.commission / (abs(trade.quantity) * (trade.entryPrice + (trade.exitPrice ?? 0))) }
+        let paper = try #require(try run(baseline: "paper").shadow?.challengers.first)
+        #expect(paper.challenger.trades.count > 5 && paper.champion.trades.count > 5)
+        #expect(paper.champion.trades.allSatisfy { abs(rate($0) - 0.001) < 1e-9 }, "the paper champion filled at the graph's commission")
+        #expect(paper.challenger.trades.allSatisfy { abs(rate($0) - 0.001) < 1e-9 })
+        let fills = try #require(try run(baseline: "fills").shadow?.challengers.first)
+        #expect(fills.champion.trades.count > 5)
+        #expect(fills.champion.trades.allSatisfy { abs(rate($0) - 0.01) < 1e-9 }, "the real champion paid the venue's 1%")
+    }
+
+    /// A node may reach only what its graph entry allows: the sim-broker's request to an address
+    /// the graph does not list is refused before anything is sent, logged, and counted against it.
+    @Test func aNodeReachesOnlyWhatTheGraphAllows() throws {
+        let text = """
+            trellis: 1
+            feeds:
+              goog: { source: csv, path: \(Repository.path("data/GOOG.csv")), symbol: GOOG, live: desk }
+            nodes:
+              trend: { use: sma-cross, inputs: [goog] }
+              desk: { use: sim-broker, params: { url: "http://127.0.0.1:9" }, network: { allow: ["127.0.0.1:8"] }, secrets: [sim_key] }
+            """
+        let lines = LogLines()
+        var options = Backtest.Options(logger: Logger(label: "test") { _ in lines.handler() })
+        options.mode = .paper
+        options.stopAfter = .seconds(1)
+        setenv("TRELLIS_SECRET_SIM_KEY", "sim-key", 1)
+        defer { unsetenv("TRELLIS_SECRET_SIM_KEY") }
+        let result = try Backtest.prepare(text: text, file: "allow.yaml", options: options).run()
+        #expect(lines.text.contains("an HTTP request to http://127.0.0.1:9/api/v1/instruments: the graph does not allow it"), "\(lines.text)")
+        #expect(result.live?.outputs == 0, "nothing was sent")
+        #expect(result.warnings.contains { $0.contains("node 'desk' had") })
+    }
+
+    /// A secrets file its group or others may read is refused, and the node is told so.
+    @Test func aSecretsFileOthersMayReadIsRefused() throws {
+        let file = Repository.temporaryDirectory() + "/secrets"
+        try "sim_key = from-file\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o644)
+        #expect(SecretStore(file: file, environment: [:]).value("sim_key") != .found("from-file"))
+        chmod(file, 0o600)
+        #expect(SecretStore(file: file, environment: [:]).value("sim_key") == .found("from-file"))
+        #expect(SecretStore(file: file, environment: ["TRELLIS_SECRET_SIM_KEY": "env"]).value("sim_key") == .found("env"))
+    }
 }
 
 /// Collects log lines, for tests that read what was logged.
@@ -181,10 +309,8 @@ final class LogLines: @unchecked Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt
-        ) {
-            owner.append("\(level) \(metadata ?? [:]) \(message)")
+        func log(event: LogEvent) {
+            owner.append("\(event.level) \(event.metadata ?? [:]) \(event.message)")
         }
     }
 }

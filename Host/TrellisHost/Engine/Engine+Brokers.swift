@@ -14,6 +14,34 @@ extension Engine {
         order.pointee.client_order_id = order.pointee.action == TRELLIS_ACTION_NEW ? brokers.nextClientID() : 0
     }
 
+    /// Sizes an order for a broker, which takes units: a close-position order becomes the node's
+    /// position the other way; a fraction of equity or an amount of money becomes whole lots at
+    /// the last price (the simulated venue sizes at the fill price; a broker cannot). Returns why
+    /// the order cannot be sized, or nil.
+    func sizeForBroker(_ order: inout trellis_order) -> (code: Int32, reason: String)? {
+        guard order.action == TRELLIS_ACTION_NEW else { return nil }
+        let instrument = order.header.instrument
+        if order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0 {
+            let position = venue.position(node: order.origin, instrument: instrument)
+            guard position != 0 else { return (TRELLIS_REASON_NO_POSITION, "no position to close") }
+            order.side = position > 0 ? TRELLIS_SIDE_SELL : TRELLIS_SIDE_BUY
+            order.quantity = abs(position)
+            order.size_mode = TRELLIS_SIZE_UNITS
+            order.order_flags &= ~UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION)
+            return nil
+        }
+        guard order.size_mode != TRELLIS_SIZE_UNITS else { return nil }
+        let price = Int(instrument) <= instruments.count && instrument > 0 ? venue.lastPrice[Int(instrument)] : .nan
+        guard price.isFinite, price > 0 else { return (TRELLIS_REASON_INVALID, "no last price to size the order by") }
+        let amount = order.size_mode == TRELLIS_SIZE_EQUITY ? order.quantity * accountEquity : order.quantity
+        let lot = instruments.lotSize(instrument)
+        let units = lot > 0 ? (amount / price / lot).rounded(.down) * lot : amount / price
+        guard units.isFinite, units > 0 else { return (TRELLIS_REASON_ZERO_SIZE, "it sizes to zero lots at \(NumberFormat.compact(price))") }
+        order.quantity = units
+        order.size_mode = TRELLIS_SIZE_UNITS
+        return nil
+    }
+
     /// Notes that the order `key` goes to the broker in `hop`.
     func noteSentToBroker(_ order: trellis_order, key: OrderKey, broker hop: Int) {
         brokers.byClientID[order.client_order_id] = (key, hop)

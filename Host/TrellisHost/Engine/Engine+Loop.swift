@@ -50,6 +50,7 @@ extension Engine {
         venue.onMarketEvent(event) { queue.pointee.append($0, size: $1) }
         if !shadowVenues.isEmpty {
             for shadowVenue in shadowVenues { shadowVenue.onMarketEvent(event) { queue.pointee.append($0, size: $1) } }
+            paperBaseline?.onMarketEvent(event) { _, _ in }
         }
         if !queue.pointee.isEmpty { drain() }
         deliver(event, from: Int(event.pointee.source))
@@ -64,6 +65,7 @@ extension Engine {
         venue.closeStep(at: time, openTime: stepOpen)
         if shadow.isActive {
             for shadowVenue in shadowVenues { shadowVenue.closeStep(at: time, openTime: stepOpen) }
+            paperBaseline?.closeStep(at: time, openTime: stepOpen)
             sendShadowStep(at: time)
         }
         if limits.watchesEquity, let reason = limits.observe(equity: accountEquity, at: time) {

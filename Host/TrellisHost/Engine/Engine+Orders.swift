@@ -101,8 +101,15 @@ extension Engine {
             orders[key] = record
             queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: reason)
         } else if hop >= 0, routesOrdersToBrokers {
+            if let refusal = sizeForBroker(&record.order) {
+                record.stage = .deniedByHost
+                orders[key] = record
+                queueUpdate(for: record.order, status: TRELLIS_ORDER_REJECTED, code: refusal.code, reason: refusal.reason)
+                return
+            }
             record.stage = .atBroker(hop)
             orders[key] = record
+            paperBaseline?.submit(record.order, now: state.pointee.now) { _, _ in }
             noteSentToBroker(record.order, key: key, broker: hop)
             sendToBroker(hop, record.order, from: slot)
         } else {
@@ -153,6 +160,7 @@ extension Engine {
         if let record = orders[key], case .atBroker(let hop) = record.stage {
             var cancel = intent
             cancel.client_order_id = record.order.client_order_id
+            paperBaseline?.cancel(intent, now: state.pointee.now) { _, _ in }
             sendToBroker(hop, cancel, from: slot(ofID: intent.header.source) ?? hop)
             return
         }

@@ -20,7 +20,7 @@ extension Engine {
         guard shadow.isActive else { return }
         var values: [Double] = []
         for index in shadow.challengers.indices {
-            let champion = sideEquity(venue, ids: shadow.championIDs[index])
+            let champion = sideEquity(championVenue(index), ids: shadow.championIDs[index])
             let challenger = sideEquity(shadowVenues[index], ids: shadow.challengerIDs[index])
             if final, !shadow.championCurves[index].isEmpty {
                 shadow.championCurves[index][shadow.championCurves[index].count - 1] = champion
@@ -36,6 +36,13 @@ extension Engine {
         var payload = header(flags: final ? TRELLIS_SHADOW_FINAL : 0)
         for value in values { withUnsafeBytes(of: value) { payload += $0 } }
         sendToTesters(TRELLIS_CUSTOM_SHADOW_EQUITY, payload, at: time)
+    }
+
+    /// The venue of challenger `index`'s champion side: the paper copy of the champion when the
+    /// challenger asks for `baseline: paper` in a live run, else the run's venue.
+    func championVenue(_ index: Int) -> SimulatedVenue {
+        if let paperBaseline, shadow.challengers[index].paperBaseline { return paperBaseline }
+        return venue
     }
 
     /// A side's equity: the venue's starting cash plus its nodes' realised and unrealised profit,
@@ -55,12 +62,14 @@ extension Engine {
 
     /// Sends the round trips each side closed since the last call.
     private func sendClosedTrades(at time: Int64) {
-        for (index, book) in ([venue] + shadowVenues).enumerated() {
-            let closed = book.trades.closed
-            guard shadow.reportedTrades[index] < closed.count else { continue }
+        let books: [SimulatedVenue?] = [venue, paperBaseline] + shadowVenues
+        for (index, book) in books.enumerated() {
+            guard let closed = book?.trades.closed, shadow.reportedTrades[index] < closed.count else { continue }
             for trade in closed[shadow.reportedTrades[index]...] {
                 let sides: [(challenger: Int, side: UInt32)] =
-                    index == 0 ? (shadow.championSides[trade.node] ?? []).map { ($0, 0) } : [(index - 1, 1)]
+                    index < 2
+                    ? (shadow.championSides[trade.node] ?? []).filter { (championVenue($0) === paperBaseline) == (index == 1) }.map { ($0, 0) }
+                    : [(index - 2, 1)]
                 for (challenger, side) in sides {
                     var record = trellis_shadow_trade()
                     record.challenger = UInt32(challenger)

@@ -29,6 +29,9 @@ final class Engine {
     var runMode = RunMode.backtest
     /// A live run with real money (asked for by the command and the graph both).
     var realMoney = false
+    /// Live runs with a `baseline: paper` challenger: a simulated copy of the champion's orders,
+    /// filled at the live prices, that the challenger is judged against. Nothing it reports reaches a node.
+    var paperBaseline: SimulatedVenue?
     /// The live runtime's state; nil in a backtest. Set before any node is activated, never after.
     var live: LiveState?
     /// The last problems of nodes (paper and live runs), newest last, for the status page.

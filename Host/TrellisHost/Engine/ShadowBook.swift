@@ -30,7 +30,8 @@ struct ShadowBook {
         curve.reserveCapacity(challengers.isEmpty ? 0 : expectedSteps)
         championCurves = Array(repeating: curve, count: challengers.count)
         challengerCurves = championCurves
-        reportedTrades = Array(repeating: 0, count: challengers.count + 1)
+        // Trade books: the run's venue, the paper baseline's (live runs), then each challenger's.
+        reportedTrades = Array(repeating: 0, count: challengers.count + 2)
     }
 
     var isActive: Bool { !challengers.isEmpty }

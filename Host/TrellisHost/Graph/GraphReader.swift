@@ -176,7 +176,8 @@ public enum GraphReader {
         if let replaces = entry["replaces"]?.string {
             spec.shadow.challengers.append(
                 GraphSpec.Challenger(
-                    name: member.key, location: member.keyLocation, replaces: Located(replaces, at: entry["replaces"]?.location), use: use, params: params))
+                    name: member.key, location: member.keyLocation, replaces: Located(replaces, at: entry["replaces"]?.location), use: use, params: params,
+                    paperBaseline: entry["baseline"]?.string == "paper"))
         } else if let use {
             spec.shadow.testers.append(GraphSpec.NodeSpec(name: member.key, location: member.keyLocation, use: use, inputs: [], params: params, when: []))
         } else if entry.members != nil {

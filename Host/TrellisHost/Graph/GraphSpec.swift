@@ -165,6 +165,8 @@ public struct GraphSpec: Sendable {
         public var use: Located<String>?
         /// The params as written (an empty object when absent).
         public var params: ValueNode
+        /// Live runs: compare with a paper copy of the champion rather than its real fills.
+        public var paperBaseline = false
     }
 
     /// `when: { node: label }`: run only while `node`'s latest signal label is one of `labels`.

@@ -40,7 +40,7 @@ extension GraphValidator {
                 types.append(type)
                 params.append(checked)
             }
-            challengerIndexes.append((challenger.name, spec.nodes[replaced].name, side, copies))
+            challengerIndexes.append((challenger.name, spec.nodes[replaced].name, side, copies, challenger.paperBaseline))
         }
         for tester in spec.shadow.testers {
             var node = tester

@@ -9,7 +9,7 @@ public struct GraphValidator {
     var diagnostics: [Diagnostic] = []
     /// Per challenger: its name, the node it replaces, and the indexes into `spec.nodes` of the
     /// champion nodes it stands in for and of its copies.
-    var challengerIndexes: [(name: String, replaces: String, champion: [Int], challenger: [Int])] = []
+    var challengerIndexes: [(name: String, replaces: String, champion: [Int], challenger: [Int], paperBaseline: Bool)] = []
 
     /// Loads the graph's plugins and resolves it. `includeDefaultPluginPaths` adds
     /// `TRELLIS_PLUGIN_PATH` and the executable's directory to the graph's own search path;
@@ -87,7 +87,7 @@ public struct GraphValidator {
         shadow.challengers = challengerIndexes.map { entry in
             ResolvedGraph.ShadowPlan.Challenger(
                 name: entry.name, replaces: entry.replaces, championSlots: entry.champion.map { position[$0] }.sorted(),
-                challengerSlots: entry.challenger.map { position[$0] }.sorted())
+                challengerSlots: entry.challenger.map { position[$0] }.sorted(), paperBaseline: entry.paperBaseline)
         }
         return ResolvedGraph(spec: spec, catalog: catalog, nodes: nodes, shadow: shadow)
     }

@@ -45,6 +45,8 @@ public struct ResolvedGraph: Sendable {
             /// of it), and of its own copies of them: each side's ledger is its nodes' sub-ledgers.
             public var championSlots: [Int]
             public var challengerSlots: [Int]
+            /// Live runs: the champion side is a paper copy of the champion (`baseline: paper`).
+            public var paperBaseline = false
         }
     }
 

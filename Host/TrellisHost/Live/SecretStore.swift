@@ -3,16 +3,16 @@ import Foundation
 /// Named secrets for nodes (`trellis.secrets/1`): from the environment (`TRELLIS_SECRET_<NAME>`)
 /// or the operator's secrets file (`name = value` lines, `#` comments). A file that its group or
 /// others may read or write is refused as a whole. Values are never logged, journaled or shown.
-struct SecretStore: Sendable {
+public struct SecretStore: Sendable {
     private let environment: [String: String]
     private let fileValues: [String: String]
     /// A replay's store: nothing is sent anywhere, so every listed name gets a placeholder.
     private var placeholder: String?
     /// Why the file was refused, when it was.
-    let fileProblem: String?
+    public let fileProblem: String?
 
     /// Reads `file` (when given) and takes the process environment.
-    init(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
         guard let file else {
             fileValues = [:]
@@ -30,7 +30,7 @@ struct SecretStore: Sendable {
     }
 
     /// The outcome of asking for a secret.
-    enum Lookup: Equatable {
+    public enum Lookup: Equatable, Sendable {
         case found(String)
         case missing
         case refused(String)
@@ -45,7 +45,7 @@ struct SecretStore: Sendable {
     }
 
     /// Secret `name`: the environment first, then the file.
-    func value(_ name: String) -> Lookup {
+    public func value(_ name: String) -> Lookup {
         if let placeholder { return .found(placeholder) }
         if let value = environment[Self.environmentName(name)] { return .found(value) }
         if let problem = fileProblem { return .refused(problem) }
@@ -53,7 +53,7 @@ struct SecretStore: Sendable {
     }
 
     /// `TRELLIS_SECRET_` and the name upper-cased, other characters than letters and digits as '_'.
-    static func environmentName(_ name: String) -> String {
+    public static func environmentName(_ name: String) -> String {
         "TRELLIS_SECRET_" + String(name.uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 

@@ -54,6 +54,11 @@ extension Backtest {
             live.liveFeeds[slot, default: [:]][instrument] = UInt32(index + 1)
         }
         engine.live = live
+        if options.mode == .live, graph.shadow.challengers.contains(where: \.paperBaseline) {
+            engine.paperBaseline = SimulatedVenue(
+                settings: graph.spec.venue, instruments: engine.instruments, nodeNames: engine.names, expectedSteps: graph.spec.live.equityPoints,
+                thinsCurve: true)
+        }
     }
 
     /// Records the inputs (when asked) and sets the stop time.
@@ -81,6 +86,13 @@ extension Backtest {
                 publisher.publish(engine)
             }
             self.publisher = publisher
+        }
+        let timing = options.inputTiming, metrics = options.operatorBoard?.metrics
+        if timing != nil || metrics != nil {
+            live.inputTiming = { input in
+                if input.orders > 0 { metrics?.recordEventToOrder(nanoseconds: input.doneAt - input.arrivedAt) }
+                timing?(input)
+            }
         }
         if let stopAfter = options.stopAfter {
             let inbox = live.inbox

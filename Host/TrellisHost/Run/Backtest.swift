@@ -57,6 +57,10 @@ public final class Backtest {
         public var recordIn: Journal?
         /// Paper and live: where the run publishes its state for the operator endpoint.
         public var operatorBoard: OperatorBoard?
+        /// Paper and live: called on the engine thread after each input from the network (a
+        /// WebSocket message, an HTTP answer, TCP data) with when it arrived, was taken and was
+        /// done with (`InputTiming`); nil: inputs are not timed.
+        public var inputTiming: (@Sendable (InputTiming) -> Void)?
         /// Where network requests go; nil: the host's network services.
         var transport: (any LiveTransport)?
         /// A replay's recorded inputs.
@@ -293,7 +297,7 @@ public final class Backtest {
                 name: plan.name, replaces: plan.replaces, championNodes: plan.championSlots.map { graph.nodes[$0].name },
                 challengerNodes: plan.challengerSlots.map { graph.nodes[$0].name }, championParameters: replaced.params.jsonText,
                 challengerParameters: copy.params.jsonText, championUse: replaced.type.name, challengerUse: copy.type.name,
-                champion: ledger(engine.venue, slots: plan.championSlots, equity: book.championCurves[index]),
+                champion: ledger(engine.championVenue(index), slots: plan.championSlots, equity: book.championCurves[index]),
                 challenger: ledger(engine.shadowVenues[index], slots: plan.challengerSlots, equity: book.challengerCurves[index]))
         }
         return RunResult.ShadowReport(challengers: challengers, verdicts: book.verdicts)
