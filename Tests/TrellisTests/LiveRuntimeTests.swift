@@ -1,5 +1,6 @@
 import FakeVenue
 import Foundation
+import Glibc
 import Logging
 import Testing
 import TrellisHost
@@ -255,6 +256,65 @@ import TrellisHost
         #expect(fills.champion.trades.allSatisfy { abs(rate($0) - 0.01) < 1e-9 }, "the real champion paid the venue's 1%")
     }
 
+    /// `trellis.tcp/1`: a C node listens through the host (on the address the graph allows), and a
+    /// peer's bytes reach it on the engine thread and its answer goes back.
+    @Test func aNodeListensThroughTheHostAndAnswersAPeer() throws {
+        let library = try PluginBuilds.c("Tests/Fixtures/plugins/tcp_echo.c")
+        let directory = Repository.temporaryDirectory()
+        let portFile = directory + "/port"
+        let text = """
+            trellis: 1
+            plugins: { load: [\(library)] }
+            nodes:
+              echo: { use: tcp-echo, params: { port_file: \(portFile) }, network: { listen: ["127.0.0.1:0"] } }
+            """
+        var options = Backtest.Options(logger: Self.quiet)
+        options.mode = .paper
+        options.stopAfter = .seconds(20)
+        nonisolated(unsafe) let run = try Backtest.prepare(text: text, file: directory + "/tcp.yaml", options: options)
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: RunResult?
+        Thread.detachNewThread {
+            result = try? run.run()
+            finished.signal()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        var port: UInt16?
+        while port == nil, Date() < deadline {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if port == nil { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        let bound = try #require(port, "the node reported its port")
+        #expect(try LoopbackClient.exchange(port: bound, send: "hello\n") == "HELLO\n")
+        run.stop("the test is done")
+        #expect(finished.wait(timeout: .now() + 10) == .success, "the run stopped")
+        #expect(result?.live?.stopReason == "the test is done")
+    }
+
+    /// Ctrl-C stops a paper run from the command line gracefully: status 0, the summary, the
+    /// journal; and the recording replays.
+    @Test func ctrlCStopsAPaperRunGracefully() throws {
+        let feed = try Self.postingFeed()
+        let directory = Repository.temporaryDirectory()
+        let graph = directory + "/paper.yaml"
+        try Self.graph(
+            feed: feed, extra: "live: { warmup: false }",
+            nodes: """
+                  feed: { use: posting-feed, params: { path: \(Repository.path("data/GOOG.csv")), symbol: GOOG, every_us: 2000 } }
+                  trend: { use: sma-cross, inputs: [feed], params: { fast: 10, slow: 20, quantity: 0.9999, sizing: equity } }
+                """
+        ).write(toFile: graph, atomically: true, encoding: .utf8)
+        let journal = directory + "/journal.sqlite"
+        let output = try Shell.run(
+            ["timeout", "--preserve-status", "-s", "INT", "3", Repository.trellis, "run", graph, "--mode", "paper", "--journal", journal],
+            timeout: .seconds(60))
+        #expect(output.status == 0 && !output.signaled, "\(output.shellStatus): \(output.stderr)")
+        #expect(output.stdout.contains("stopped        SIGINT (Ctrl-C) received"), "\(output.stdout)")
+        #expect(output.stderr.contains("stopping gracefully"))
+        let replay = try Shell.run([Repository.trellis, "replay", "last", "--journal", journal], timeout: .seconds(60))
+        #expect(replay.status == 0 && replay.stdout.contains("= the run's"), "\(replay.stdout)\(replay.stderr)")
+    }
+
     /// A node may reach only what its graph entry allows: the sim-broker's request to an address
     /// the graph does not list is refused before anything is sent, logged, and counted against it.
     @Test func aNodeReachesOnlyWhatTheGraphAllows() throws {
@@ -287,6 +347,29 @@ import TrellisHost
         chmod(file, 0o600)
         #expect(SecretStore(file: file, environment: [:]).value("sim_key") == .found("from-file"))
         #expect(SecretStore(file: file, environment: ["TRELLIS_SECRET_SIM_KEY": "env"]).value("sim_key") == .found("env"))
+    }
+}
+
+/// A TCP client on loopback for tests: connects, sends, reads one answer.
+enum LoopbackClient {
+    static func exchange(port: UInt16, send text: String) throws -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw PluginBuilds.BuildFailure(description: "cannot connect to 127.0.0.1:\(port)") }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, bytes.count, 0) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, 1024, 0) }
+        return String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
     }
 }
 
