@@ -13,7 +13,7 @@ import WSClient
 
 /// The fake venue (docs/fake-venue.md) over real sockets on 127.0.0.1: REST, the stream,
 /// matching and the seeded faults.
-@Suite struct FakeVenueTests {
+@Suite(.serialized) struct FakeVenueTests {
     /// A decoded JSON object.
     typealias Object = [String: any Sendable]
 
@@ -45,7 +45,7 @@ import WSClient
 
         /// A REST call; returns the status and the decoded object.
         func call(_ method: String, _ path: String, body: String? = nil, key: String? = "sim-key") async throws -> (Int, Object) {
-            var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 5)
+            var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 30)
             request.httpMethod = method
             if let key { request.setValue(key, forHTTPHeaderField: "X-API-Key") }
             if let body {
@@ -74,7 +74,7 @@ import WSClient
         /// `react` runs on every message, e.g. to send an order. Returns the messages and the
         /// close frame.
         func stream(
-            key: String = "sim-key", seconds: Double = 5, react: @escaping @Sendable (Object) async throws -> Void = { _ in },
+            key: String = "sim-key", seconds: Double = 30, react: @escaping @Sendable (Object) async throws -> Void = { _ in },
             until done: @escaping @Sendable ([Object]) -> Bool
         ) async throws -> ([Object], WebSocketCloseFrame?) {
             let received = Mutex<[Object]>([])
@@ -155,7 +155,7 @@ extension FakeVenueTests {
         #expect(status == 200)
         let serverTime = try #require(time["serverTime"] as? Double)
         #expect(abs(serverTime - Date().timeIntervalSince1970 * 1_000) < 10_000)
-        await #expect(throws: (any Error).self) { _ = try await venue.stream(key: "wrong", seconds: 3) { _ in true } }
+        await #expect(throws: (any Error).self) { _ = try await venue.stream(key: "wrong", seconds: 30) { _ in true } }
         #expect(try await venue.call("GET", "/control/state", key: nil).0 == 200, "control endpoints need no key")
     }
 

@@ -164,7 +164,8 @@ import TrellisHost
 
     /// Live mode on the fake venue with seeded faults (lost order responses, duplicated and
     /// reordered stream messages): orders go out through the C sim-broker, every client order id
-    /// is posted once, and the host books exactly the venue's fills.
+    /// is posted once, the host books exactly the venue's fills, and the recorded session
+    /// replays offline to the same fingerprint and the same requests.
     @Test func liveOrdersReachTheVenueOnceAndEveryFillIsBookedOnce() throws {
         var faults = FakeVenueFaults()
         faults.duplicate = 0.05
@@ -195,9 +196,14 @@ import TrellisHost
         var options = Backtest.Options(logger: Self.quiet)
         options.mode = .live
         options.stopAfter = .seconds(8)
+        let journal = try Journal(path: directory + "/journal.sqlite")
+        options.recordIn = journal
         setenv("TRELLIS_SECRET_SIM_KEY", "sim-key", 1)
         defer { unsetenv("TRELLIS_SECRET_SIM_KEY") }
         let result = try Backtest.prepare(text: text, file: directory + "/live.yaml", options: options).run()
+        try journal.save(result)
+        let replay = try Replay.run("last", journal: journal, options: Backtest.Options(logger: Self.quiet))
+        #expect(replay.fingerprintMatches && replay.outputsMatch, "a live session with orders, faults and a stop replays to the same fingerprint and requests")
         let posts = venue.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/orders") }
         #expect(posts.count > 10, "orders reached the venue")
         #expect(Set(posts.map(\.clientOrderId)).count == posts.count, "no client order id was posted twice")

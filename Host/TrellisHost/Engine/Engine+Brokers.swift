@@ -4,8 +4,8 @@ extension Engine {
     /// The account equity the host's limits judge: what a broker reported in a live run, the
     /// simulated venue's otherwise.
     var accountEquity: Double {
-        guard routesOrdersToBrokers, let reported = brokers.reportedEquity else { return venue.equity }
-        return reported
+        guard routesOrdersToBrokers, !brokers.reportedEquity.isEmpty else { return venue.equity }
+        return brokers.reportedEquity.values.reduce(0, +)
     }
 
     /// Gives a new order intent its client order id.
@@ -21,6 +21,7 @@ extension Engine {
     func sizeForBroker(_ order: inout trellis_order) -> (code: Int32, reason: String)? {
         guard order.action == TRELLIS_ACTION_NEW else { return nil }
         let instrument = order.header.instrument
+        guard instrument >= 1, Int(instrument) <= instruments.count else { return (TRELLIS_REASON_INVALID, "unknown instrument \(instrument)") }
         if order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0 {
             let position = venue.position(node: order.origin, instrument: instrument)
             guard position != 0 else { return (TRELLIS_REASON_NO_POSITION, "no position to close") }
@@ -57,7 +58,7 @@ extension Engine {
         let clientID = isUpdate ? raw.load(fromByteOffset: Self.updateClientID, as: UInt64.self) : raw.load(fromByteOffset: Self.fillClientID, as: UInt64.self)
         let what = isUpdate ? "an order update" : "a fill"
         if clientID != 0 {
-            guard let sent = brokers.byClientID[clientID] else {
+            guard let sent = brokers.sent(clientID) else {
                 noteProblem(slot: reporter, "reported \(what) for client order id \(clientID), which the host never sent; it is dropped")
                 return false
             }
@@ -65,6 +66,11 @@ extension Engine {
                 noteProblem(
                     slot: reporter, "reported \(what) for client order id \(clientID), which went to node '\(graph.nodes[sent.broker].name)'; it is dropped")
                 return false
+            }
+            // The host's record says which instrument and side the order is: a broker's word is not needed.
+            if let record = orders[sent.key] {
+                event.pointee.instrument = record.order.header.instrument
+                raw.storeBytes(of: record.order.side, toByteOffset: isUpdate ? Self.updateSide : Self.fillSide, as: Int32.self)
             }
             if isUpdate {
                 raw.storeBytes(of: sent.key.origin, toByteOffset: Self.updateOriginOffset, as: UInt32.self)
@@ -80,19 +86,16 @@ extension Engine {
         // A broker of ABI 1.1 or older names the order by origin and id: it must be one sent to it.
         let origin = raw.load(fromByteOffset: isUpdate ? Self.updateOriginOffset : Self.fillOriginOffset, as: UInt32.self)
         let orderID = raw.load(fromByteOffset: isUpdate ? Self.updateOrderIDOffset : Self.fillOrderIDOffset, as: UInt64.self)
-        if let record = orders[OrderKey(origin: origin, orderID: orderID)], case .atBroker(let hop) = record.stage, hop != reporter {
-            noteProblem(
-                slot: reporter, "reported \(what) for an order of node '\(names[Int(origin)])' that went to node '\(graph.nodes[hop].name)'; it is dropped")
+        guard let record = orders[OrderKey(origin: origin, orderID: orderID)], case .atBroker(let hop) = record.stage, hop == reporter else {
+            noteProblem(slot: reporter, "reported \(what) for order \(orderID) of node id \(origin), which was not sent to it; it is dropped")
             return false
         }
         return true
     }
 
-    /// Forgets the client id of an order that reached a final state.
-    func forgetClientID(of event: UnsafePointer<trellis_event_header>) {
-        guard event.pointee.type == UInt16(TRELLIS_EVENT_ORDER_UPDATE) else { return }
-        let clientID = UnsafeRawPointer(event).load(fromByteOffset: Self.updateClientID, as: UInt64.self)
-        if clientID != 0 { brokers.byClientID[clientID] = nil }
+    /// Moves an order that reached a final state from the open ones to the finished ones.
+    func forgetClientID(of order: trellis_order) {
+        if order.client_order_id != 0 { brokers.finish(order.client_order_id) }
     }
 
     /// Units resting at brokers in `instrument`, buys and sells, for the limits.
@@ -118,4 +121,6 @@ extension Engine {
     static let fillOriginOffset = MemoryLayout<trellis_fill>.offset(of: \.origin)!
     static let fillOrderIDOffset = MemoryLayout<trellis_fill>.offset(of: \.order_id)!
     static let fillTradeID = MemoryLayout<trellis_fill>.offset(of: \.venue_trade_id)!
+    static let updateSide = MemoryLayout<trellis_order_update>.offset(of: \.side)!
+    static let fillSide = MemoryLayout<trellis_fill>.offset(of: \.side)!
 }

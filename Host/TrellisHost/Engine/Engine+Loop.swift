@@ -68,7 +68,11 @@ extension Engine {
             paperBaseline?.closeStep(at: time, openTime: stepOpen)
             sendShadowStep(at: time)
         }
-        if limits.watchesEquity, let reason = limits.observe(equity: accountEquity, at: time) {
+        // In a live run the daily-loss limit waits for a broker's account: the simulated one's
+        // equity is not the venue's, and a day begun on it would misjudge the first report.
+        if limits.watchesEquity, !routesOrdersToBrokers || !brokers.reportedEquity.isEmpty,
+            let reason = limits.observe(equity: accountEquity, at: time)
+        {
             logger.warning("the host halts: \(reason); every new order is denied from now on")
         }
         if !riskSlots.isEmpty { sendAccount(at: time) }
@@ -143,7 +147,7 @@ extension Engine {
             liveMarketEvent(event)
         case TRELLIS_EVENT_ACCOUNT where source > feedCount:
             // A broker's account: in live runs the daily-loss limit judges its equity.
-            brokers.reportedEquity = UnsafeRawPointer(event).load(as: trellis_account.self).equity
+            if let broker = slot(ofID: UInt32(source)) { brokers.reportedEquity[broker] = UnsafeRawPointer(event).load(as: trellis_account.self).equity }
             deliver(UnsafePointer(event), from: source)
         default:
             deliver(UnsafePointer(event), from: source)

@@ -101,6 +101,15 @@ extension Engine {
             orders[key] = record
             queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: reason)
         } else if hop >= 0, routesOrdersToBrokers {
+            // Fail closed: a daily-loss limit with no broker account to judge cannot pass an order.
+            if limits.watchesEquity, brokers.reportedEquity.isEmpty {
+                record.stage = .deniedByHost
+                orders[key] = record
+                queueUpdate(
+                    for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT,
+                    reason: "the daily-loss limit has no account from a broker to judge yet")
+                return
+            }
             if let refusal = sizeForBroker(&record.order) {
                 record.stage = .deniedByHost
                 orders[key] = record
@@ -235,7 +244,7 @@ extension Engine {
             if case .denied(let reporter) = record.stage { path = Array(path.prefix { $0 != reporter }) }
             if isUpdate, isTerminal(raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)) {
                 orders[key] = nil
-                forgetClientID(of: UnsafePointer(event))
+                forgetClientID(of: record.order)
             }
         }
         if let target = slot(ofID: key.origin) { call(target, UnsafePointer(event)) }

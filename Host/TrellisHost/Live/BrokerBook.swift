@@ -15,8 +15,27 @@ struct BrokerBook {
     private var tradeOrder: [TradeKey] = []
     private var tradeCursor = 0
     static let tradeMemory = 100_000
-    /// Equity of the account a broker last reported (`TRELLIS_EVENT_ACCOUNT`), for the daily-loss limit in live runs.
-    var reportedEquity: Double?
+    /// Orders that reached a final state, kept for `finishedMemory` of them: a venue may report a
+    /// fill after the final update, and the fill must still be booked.
+    var finished: [UInt64: (key: OrderKey, broker: Int)] = [:]
+    private var finishedOrder: [UInt64] = []
+    static let finishedMemory = 10_000
+    /// The account equity each broker (by slot) last reported (`TRELLIS_EVENT_ACCOUNT`), for the
+    /// daily-loss limit in live runs.
+    var reportedEquity: [Int: Double] = [:]
+
+    /// Moves order `clientID` from the open ones to the finished ones.
+    mutating func finish(_ clientID: UInt64) {
+        guard let sent = byClientID.removeValue(forKey: clientID) else { return }
+        finished[clientID] = sent
+        finishedOrder.append(clientID)
+        if finishedOrder.count > Self.finishedMemory {
+            finished[finishedOrder.removeFirst()] = nil
+        }
+    }
+
+    /// Where order `clientID` went, open or finished.
+    func sent(_ clientID: UInt64) -> (key: OrderKey, broker: Int)? { byClientID[clientID] ?? finished[clientID] }
 
     struct TradeKey: Hashable {
         var clientID: UInt64

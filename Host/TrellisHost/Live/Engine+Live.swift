@@ -47,17 +47,30 @@ extension Engine {
 
     private func liveLoop() -> String {
         guard let live else { return "no live state" }
-        state.pointee.now = max(state.pointee.now, live.replay?.first?.takenAt ?? WallClock.now())
+        if let replay = live.replay {
+            if replay.first?.kind == .start { live.replayCursor = 1 }
+            state.pointee.now = max(state.pointee.now, replay.first?.takenAt ?? 0)
+        } else {
+            state.pointee.now = max(state.pointee.now, WallClock.now())
+            live.recorder?([LiveInput(kind: .start, slot: -1, takenAt: state.pointee.now)])
+        }
         sendShadowBranches()
         if !riskSlots.isEmpty { sendAccount(at: state.pointee.now) }
         while true {
-            if watch.pointee.kill_requested == 1 { noticeKillRequest() }
             if let replay = live.replay {
                 guard live.replayCursor < replay.count else { return "the recording ended" }
                 let input = replay[live.replayCursor]
                 live.replayCursor += 1
-                if input.kind == .tick { endPass(at: input.takenAt) } else { take(input) }
+                switch input.kind {
+                case .stop: return input.text
+                case .halt: noticeKillRequest()
+                default: take(input)
+                }
                 continue
+            }
+            if watch.pointee.kill_requested == 1, limits.halt == nil {
+                noticeKillRequest()
+                live.recorder?([LiveInput(kind: .halt, slot: -1, takenAt: WallClock.now())])
             }
             let wall = WallClock.now()
             let nextTimer = state.pointee.nextTimer
@@ -80,7 +93,10 @@ extension Engine {
                 inputs.append(end)
                 live.recorder?(inputs)
             }
-            if let reason = live.inbox.stopReason { return reason }
+            if let reason = live.inbox.stopReason {
+                live.recorder?([LiveInput(kind: .stop, slot: -1, text: reason, takenAt: WallClock.now())])
+                return reason
+            }
         }
     }
 
@@ -96,6 +112,7 @@ extension Engine {
         case .webSocket: deliverWebSocket(input)
         case .tcp: deliverTCP(input)
         case .tick: endPass(at: input.takenAt)
+        case .start, .stop, .halt: break
         }
     }
 
@@ -143,6 +160,14 @@ extension Engine {
     /// its time differs from the open one's, reaches the venues, then its consumers.
     func liveMarketEvent(_ event: UnsafeMutablePointer<trellis_event_header>) {
         guard let live else { return }
+        if live.stopping { return }
+        // The venues' tables are sized for the run's instruments: an id outside them is refused.
+        guard event.pointee.instrument >= 1, Int(event.pointee.instrument) <= instruments.count else {
+            if let slot = slot(ofID: event.pointee.source) {
+                noteProblem(slot: slot, "refused market data for instrument \(event.pointee.instrument), which the host does not know; register it first")
+            }
+            return
+        }
         if let slot = slot(ofID: event.pointee.source), let feed = live.liveFeeds[slot]?[event.pointee.instrument] {
             event.pointee.source = feed
         }

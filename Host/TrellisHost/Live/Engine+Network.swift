@@ -1,5 +1,6 @@
 import CTrellis
 import CTrellisGuard
+import Foundation
 
 /// The engine's side of `trellis.http/1`, `trellis.websocket/1` and `trellis.tcp/1`: requests go
 /// to the transport under ids the engine gives (the same in a replay); answers come back as
@@ -36,7 +37,7 @@ extension Engine {
         let minimum = MemoryLayout<trellis_http_request>.offset(of: \.on_response)! + 8
         guard Int(request.pointee.struct_size) >= minimum, let callback = request.pointee.on_response else { return TRELLIS_ERR_INVALID }
         let url = String(request.pointee.url)
-        guard live.permissions[slot].permits(url: url) else { return refuse(slot: slot, "an HTTP request to \(TerminalText.safe(url, limit: 200))") }
+        guard live.permissions[slot].permits(url: url) else { return refuse(slot: slot, "an HTTP request to \(Self.withoutQuery(url))") }
         let method = String(request.pointee.method).uppercased()
         guard ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"].contains(method) else { return TRELLIS_ERR_INVALID }
         let id = nextNetworkID(live)
@@ -56,7 +57,7 @@ extension Engine {
         let minimum = MemoryLayout<trellis_ws_open>.offset(of: \.on_event)! + 8
         guard Int(open.pointee.struct_size) >= minimum, let callback = open.pointee.on_event else { return TRELLIS_ERR_INVALID }
         let url = String(open.pointee.url)
-        guard live.permissions[slot].permits(url: url) else { return refuse(slot: slot, "a WebSocket to \(TerminalText.safe(url, limit: 200))") }
+        guard live.permissions[slot].permits(url: url) else { return refuse(slot: slot, "a WebSocket to \(Self.withoutQuery(url))") }
         let id = nextNetworkID(live)
         live.sockets[id] = LiveState.NetCallback(slot: slot, user: open.pointee.user, function: unsafeBitCast(callback, to: UnsafeRawPointer.self))
         live.outputs.add(kind: "ws open", slot: slot, target: url, bytes: [])
@@ -75,7 +76,10 @@ extension Engine {
         guard let live, let entry = live.sockets[socket], entry.slot == slot else { return TRELLIS_ERR_NOT_FOUND }
         let bytes = Self.bytes(data)
         live.outputs.add(kind: binary ? "ws binary" : "ws text", slot: slot, target: "\(socket)", bytes: bytes)
-        return live.transport.sendWebSocket(id: socket, binary: binary, bytes: bytes) ? TRELLIS_OK : TRELLIS_ERR_NOT_FOUND
+        // The engine's table decides, not the network thread's view (a replay must answer alike):
+        // a send that finds the socket closed underneath is followed by its CLOSE.
+        _ = live.transport.sendWebSocket(id: socket, binary: binary, bytes: bytes)
+        return TRELLIS_OK
     }
 
     func webSocketClose(from slot: Int, socket: UInt64, code: Int32) -> trellis_status {
@@ -112,7 +116,8 @@ extension Engine {
         guard let live, let listener = live.connections[connection], live.listeners[listener]?.slot == slot else { return TRELLIS_ERR_NOT_FOUND }
         let bytes = Self.bytes(data)
         live.outputs.add(kind: "tcp send", slot: slot, target: "\(connection)", bytes: bytes)
-        return live.transport.sendTCP(connection: connection, bytes: bytes) ? TRELLIS_OK : TRELLIS_ERR_NOT_FOUND
+        _ = live.transport.sendTCP(connection: connection, bytes: bytes)
+        return TRELLIS_OK
     }
 
     func tcpClose(from slot: Int, id: UInt64) -> trellis_status {
@@ -186,6 +191,17 @@ extension Engine {
     }
 
     // MARK: - Copies
+
+    /// A URL fit for a log line: no query or fragment (they may carry keys), no user info, bounded.
+    static func withoutQuery(_ url: String) -> String {
+        var kept = String(url.prefix { $0 != "?" && $0 != "#" })
+        if let scheme = kept.range(of: "://"), let at = kept[scheme.upperBound...].firstIndex(of: "@"),
+            !kept[scheme.upperBound..<at].contains("/")
+        {
+            kept.removeSubrange(scheme.upperBound...at)
+        }
+        return TerminalText.safe(kept, limit: 200)
+    }
 
     static func bytes(_ value: trellis_str) -> [UInt8] {
         guard let pointer = value.ptr, value.len > 0 else { return [] }

@@ -1,4 +1,6 @@
 import CTrellis
+import CTrellisGuard
+import Logging
 
 extension Engine {
     /// `trellis.post/1` post, from any thread: copies the event into the inbox. Only the inbox
@@ -37,20 +39,31 @@ extension Engine {
         return TRELLIS_OK
     }
 
+    /// A problem of node `slot` found by a function that may run on any thread: counted and kept
+    /// for the status page on the engine thread; only logged on another (the engine's tables are
+    /// not touched from there).
+    func noteFromAnyThread(slot: Int, _ message: String) {
+        if trellis_guard_on_engine_thread(watch) != 0 {
+            noteProblem(slot: slot, message)
+        } else {
+            logger.warning("\(message)", metadata: ["node": "\(names[Int(nodeID(slot))])"])
+        }
+    }
+
     /// `trellis.secrets/1` get: only secrets the graph lists for the node.
     func secret(
         for slot: Int, named name: String, into out: UnsafeMutablePointer<CChar>?, capacity: UInt64, length: UnsafeMutablePointer<UInt64>?
     ) -> trellis_status {
         guard let live else { return TRELLIS_ERR_NOT_FOUND }
         guard live.permissions[slot].secrets.contains(name) else {
-            noteProblem(slot: slot, "asked for secret '\(TerminalText.safe(name, limit: 64))', which the graph does not list under its secrets:")
+            noteFromAnyThread(slot: slot, "asked for secret '\(TerminalText.safe(name, limit: 64))', which the graph does not list under its secrets:")
             return TRELLIS_ERR_DENIED
         }
         switch live.secrets.value(name) {
         case .missing:
             return TRELLIS_ERR_NOT_FOUND
         case .refused(let reason):
-            noteProblem(slot: slot, reason)
+            noteFromAnyThread(slot: slot, reason)
             return TRELLIS_ERR_DENIED
         case .found(let value):
             let bytes = Array(value.utf8)

@@ -8,6 +8,7 @@ extension Engine {
     /// most `timeout` seconds; then every node deactivates (it may still emit).
     func finishLive(cancelOpen: Bool, timeout: Double) {
         attached(.event) {
+            live?.stopping = true
             if cancelOpen { cancelOpenOrders() }
             takeLastAnswers(until: WallClock.now() + Int64(timeout * 1e9))
             for index in 0..<nodeCount {
@@ -53,12 +54,17 @@ extension Engine {
             return
         }
         while !brokers.byClientID.isEmpty, WallClock.now() < deadline {
-            var inputs = live.inbox.take(waitingUntil: min(deadline, WallClock.now() + live.tickNanoseconds))
+            let wall = WallClock.now()
+            let wake = min(deadline, state.pointee.nextTimer > wall ? min(state.pointee.nextTimer, wall + live.tickNanoseconds) : wall)
+            var inputs = live.inbox.take(waitingUntil: wake, ignoringStop: true)
             for index in inputs.indices {
                 inputs[index].takenAt = WallClock.now()
                 take(inputs[index])
             }
-            live.recorder?(inputs)
+            let end = LiveInput(kind: .tick, slot: -1, takenAt: WallClock.now())
+            let matters = !inputs.isEmpty || state.pointee.nextTimer <= end.takenAt
+            endPass(at: end.takenAt)
+            if matters { live.recorder?(inputs + [end]) }
         }
         if !brokers.byClientID.isEmpty {
             logger.warning("\(brokers.byClientID.count) order(s) still open at brokers after the stop's time ran out; they are left as they are")

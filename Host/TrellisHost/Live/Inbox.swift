@@ -1,3 +1,4 @@
+import CTrellis
 import Foundation
 import Synchronization
 
@@ -20,14 +21,25 @@ final class Inbox: Sendable {
 
     init(capacity: Int = 64 << 20) { self.capacity = capacity }
 
-    /// Adds an input; false when the inbox is full (it is counted).
+    /// Adds an input; false when the inbox is full (it is counted). A network answer is never
+    /// lost that way: one that does not fit goes in without its payload, failed, so the node's
+    /// callback still runs (and learns the answer is gone) and a closed socket is still closed.
     @discardableResult
     func put(_ input: LiveInput) -> Bool {
         let size = input.payload.count + input.text.utf8.count + 64
         let accepted = state.withLock { state -> Bool in
             guard state.bytes + size <= capacity else {
                 state.dropped += 1
-                return false
+                guard input.kind != .posted else { return false }
+                var trimmed = input
+                trimmed.payload = []
+                trimmed.headers = []
+                if trimmed.kind == .http || trimmed.event == TRELLIS_NET_EVENT_MESSAGE {
+                    trimmed.outcome = TRELLIS_NET_CANCELED
+                    trimmed.text = "dropped: the engine's inbox was full (\(capacity >> 20) MiB)"
+                }
+                state.inputs.append(trimmed)
+                return true
             }
             state.inputs.append(input)
             state.bytes += size
@@ -59,11 +71,12 @@ final class Inbox: Sendable {
     var dropped: Int { state.withLock { $0.dropped } }
     var depth: Int { state.withLock { $0.inputs.count } }
 
-    /// Takes every input waiting, waiting until `deadline` (wall ns) for the first when there is none.
-    func take(waitingUntil deadline: Int64) -> [LiveInput] {
+    /// Takes every input waiting, waiting until `deadline` (wall ns) for the first when there is
+    /// none; a stop asked for ends the wait at once, unless `ignoringStop` (the stop's own window).
+    func take(waitingUntil deadline: Int64, ignoringStop: Bool = false) -> [LiveInput] {
         while true {
             let taken = state.withLock { state -> [LiveInput]? in
-                guard !state.inputs.isEmpty || state.stopReason != nil else { return nil }
+                guard !state.inputs.isEmpty || (state.stopReason != nil && !ignoringStop) else { return nil }
                 defer {
                     state.inputs.removeAll(keepingCapacity: true)
                     state.bytes = 0

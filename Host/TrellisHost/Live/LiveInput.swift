@@ -18,6 +18,12 @@ struct LiveInput: Sendable, Equatable {
         /// The end of one pass of the loop, at `takenAt`: timers due by then fired and the
         /// market step closed. A replay runs its passes at the same times.
         case tick = 5
+        /// The live loop began at `takenAt` (a replay begins at the same time).
+        case start = 6
+        /// The live loop ended here, for the reason in `text`; what follows is the stop.
+        case stop = 7
+        /// `trellis kill` halted the host here.
+        case halt = 8
     }
 
     var kind: Kind
@@ -44,9 +50,6 @@ struct LiveInput: Sendable, Equatable {
         var name: String
         var value: String
     }
-
-    /// Bytes a plugin may not have stored so far in a recording (the most the journal keeps per input).
-    static let maxPayload = 16 << 20
 }
 
 /// How long the engine took over one input from the network, in wall time (ns since the Unix

@@ -23,6 +23,8 @@ final class LiveState {
     /// While history replays before live trading: every event carries TRELLIS_EVENT_FLAG_WARMUP
     /// and the host denies orders.
     var warmingUp = false
+    /// The run is stopping: market data that still arrives reaches no venue and no node.
+    var stopping = false
     /// A market step is open: the next event of another time, or the pass's end, closes it.
     var stepOpen = false
     var stepTime: Int64 = 0

@@ -76,7 +76,13 @@ final class NetworkTransport: LiveTransport {
                     guard let engineID = connections.withLock({ $0.ids[native] }) else { return }
                     deliver(LiveInput(kind: .tcp, slot: slot, id: id, connection: engineID, event: TRELLIS_NET_EVENT_MESSAGE, payload: bytes))
                 case .close(let native, let outcome):
-                    guard let engineID = connections.withLock({ state in state.ids.removeValue(forKey: native) }) else { return }
+                    guard
+                        let engineID = connections.withLock({ state -> UInt64? in
+                            let engineID = state.ids.removeValue(forKey: native)
+                            if let engineID { state.owners[engineID] = nil }
+                            return engineID
+                        })
+                    else { return }
                     deliver(LiveInput(kind: .tcp, slot: slot, id: id, connection: engineID, event: TRELLIS_NET_EVENT_CLOSE, outcome: outcome.rawValue))
                 case .listenerClosed(let outcome):
                     deliver(LiveInput(kind: .tcp, slot: slot, id: id, event: TRELLIS_NET_EVENT_CLOSE, outcome: outcome.rawValue))

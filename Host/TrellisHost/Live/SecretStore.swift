@@ -62,7 +62,9 @@ public struct SecretStore: Sendable {
     }
 
     private static func read(_ path: String) -> Result<[String: String], Problem> {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let mode = attributes[.posixPermissions] as? Int else {
+        // The file a link points to is what is read (secrets are often mounted through links).
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target), let mode = attributes[.posixPermissions] as? Int else {
             return .failure(Problem(message: "the secrets file \(path) cannot be read; check the path given to --secrets"))
         }
         guard mode & 0o077 == 0 else {
@@ -71,7 +73,7 @@ public struct SecretStore: Sendable {
                     message: "the secrets file \(path) may be read by its group or others (mode \(String(mode & 0o777, radix: 8))); "
                         + "it is refused: run chmod 600 \(path)"))
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = try? String(contentsOfFile: target, encoding: .utf8) else {
             return .failure(Problem(message: "the secrets file \(path) cannot be read as UTF-8 text"))
         }
         var values: [String: String] = [:]

@@ -63,8 +63,9 @@ public final class Backtest {
         public var inputTiming: (@Sendable (InputTiming) -> Void)?
         /// Where network requests go; nil: the host's network services.
         var transport: (any LiveTransport)?
-        /// A replay's recorded inputs.
+        /// A replay's recorded inputs, and the base of the recorded run's client order ids.
         var replay: [LiveInput]?
+        var clientOrderIDBase: UInt64?
 
         public init(includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = [], logger: Logger = Logger(label: "trellis")) {
             self.includeDefaultPluginPaths = includeDefaultPluginPaths
@@ -124,7 +125,7 @@ public final class Backtest {
             engine.watchKillRequests(
                 ["\(directory)/kill/\(runID)", "\(directory)/kill/all"], since: Date(timeIntervalSince1970: Double(startedAt) / 1e9))
         }
-        if isLive { engine.brokers.base = UInt64(startedAt / 1_000_000_000) << 24 }
+        if isLive { engine.brokers.base = options.clientOrderIDBase ?? UInt64(startedAt / 1_000_000_000) << 24 }
         let backtest = Backtest(
             runID: runID, startedAt: startedAt,
             graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, feeds: feeds, tape: tape,

@@ -26,6 +26,7 @@ public enum Replay {
         var options = base
         options.mode = mode
         options.replay = inputs
+        options.clientOrderIDBase = original.live?.clientOrderIDBase
         options.transport = SilentTransport()
         options.recordIn = nil
         options.stopAfter = nil

@@ -66,6 +66,8 @@ public struct RunResult: Sendable, Codable {
         public var outputs: Int
         public var outputsSHA256: String
         public var realMoney: Bool
+        /// The base of the run's client order ids, which a replay gives again.
+        public var clientOrderIDBase: UInt64
     }
 
     public var totalReturn: Double { finalEquity / startingCash - 1 }

@@ -837,7 +837,8 @@ typedef struct trellis_post_ext {
      * Copies `event` (`header.size` bytes) into the engine's queue. Thread-safe; valid from the
      * start of `activate` until `deactivate` returns, TRELLIS_ERR_STATE outside that time.
      * TRELLIS_ERR_INVALID for a malformed event, TRELLIS_ERR_DENIED when the queue is full (the
-     * host counts and logs it: a node that posts faster than the engine drains loses events).
+     * host counts it: a node that posts faster than the engine drains loses events). Market data
+     * posted after a stop was asked for is refused with TRELLIS_ERR_STATE.
      */
     trellis_status (*post)(void *host_ctx, const trellis_event_header *event);
     /** The wall clock (CLOCK_REALTIME) in ns since the Unix epoch. Thread-safe. */
@@ -856,8 +857,10 @@ typedef struct trellis_instruments_ext {
     uint32_t _reserved;
     /**
      * Registers or updates `instrument` by its symbol (`id` is ignored) and writes its id to
-     * `*out_id`. Strings are copied. TRELLIS_ERR_INVALID for an empty symbol or a size that is
-     * negative, NaN or infinite. Engine thread only.
+     * `*out_id`. Strings are copied. TRELLIS_ERR_INVALID for an empty symbol, one longer than 64
+     * bytes, or a size that is negative, NaN, infinite or above 1e12; TRELLIS_ERR_NO_MEMORY when
+     * the run holds as many instruments as it may (the graph's live.max_instruments more than its
+     * feeds'). Engine thread only.
      */
     trellis_status (*register_instrument)(void *host_ctx, const trellis_instrument *instrument, uint32_t *out_id);
 } trellis_instruments_ext;
