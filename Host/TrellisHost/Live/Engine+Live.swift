@@ -85,13 +85,15 @@ extension Engine {
                     take(inputs[index])
                 }
             }
-            // A pass matters to a replay when it took inputs, fires timers or closes a step.
+            // A pass matters when it took inputs, fires timers or closes a step: only then does it
+            // move the engine's clock, and it is recorded, so a replay moves it alike.
             let end = LiveInput(kind: .tick, slot: -1, takenAt: WallClock.now())
-            let matters = !inputs.isEmpty || live.stepOpen || state.pointee.nextTimer <= end.takenAt
-            endPass(at: end.takenAt)
-            if matters {
+            if !inputs.isEmpty || live.stepOpen || state.pointee.nextTimer <= end.takenAt {
+                endPass(at: end.takenAt)
                 inputs.append(end)
                 live.recorder?(inputs)
+            } else {
+                live.afterPass?(self)
             }
             if let reason = live.inbox.stopReason {
                 live.recorder?([LiveInput(kind: .stop, slot: -1, text: reason, takenAt: WallClock.now())])

@@ -62,9 +62,10 @@ extension Engine {
                 take(inputs[index])
             }
             let end = LiveInput(kind: .tick, slot: -1, takenAt: WallClock.now())
-            let matters = !inputs.isEmpty || state.pointee.nextTimer <= end.takenAt
-            endPass(at: end.takenAt)
-            if matters { live.recorder?(inputs + [end]) }
+            if !inputs.isEmpty || state.pointee.nextTimer <= end.takenAt {
+                endPass(at: end.takenAt)
+                live.recorder?(inputs + [end])
+            }
         }
         if !brokers.byClientID.isEmpty {
             logger.warning("\(brokers.byClientID.count) order(s) still open at brokers after the stop's time ran out; they are left as they are")
