@@ -39,7 +39,9 @@ final class OperatorPublisher {
         let venue = engine.venue
         let balances = venue.balances
         let unrealized = balances.equity - balances.cash - venue.positions().filter { $0.node == nil }.reduce(0) { $0 + $1.quantity * $1.averagePrice }
-        metrics.setAccount(equity: engine.accountEquity, realizedPnL: balances.realized, unrealizedPnL: unrealized)
+        // Realised profit after commission, as the page says: equity moves by it plus the unrealised.
+        let realized = balances.realized - balances.commission
+        metrics.setAccount(equity: engine.accountEquity, realizedPnL: realized, unrealizedPnL: unrealized)
         var status = OperatorStatus()
         status.runID = runID
         status.mode = mode.rawValue
@@ -53,7 +55,7 @@ final class OperatorPublisher {
         status.startingEquity = engine.graph.spec.venue.cash
         status.equity = engine.accountEquity
         status.cash = balances.cash
-        status.realizedPnL = balances.realized
+        status.realizedPnL = realized
         status.unrealizedPnL = unrealized
         status.positions = venue.positions().filter { $0.node != nil && $0.quantity != 0 }.map { position in
             OperatorStatus.Position(
