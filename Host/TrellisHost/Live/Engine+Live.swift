@@ -145,13 +145,13 @@ extension Engine {
 
     /// An event a node posted: checked and routed as if the node emitted it now.
     private func takePosted(_ input: LiveInput) {
-        guard input.slot >= 0, input.slot < nodeCount, input.payload.count >= MemoryLayout<trellis_event_header>.size else { return }
+        guard let live, input.slot >= 0, input.slot < nodeCount, input.payload.count >= MemoryLayout<trellis_event_header>.size,
+            input.payload.count <= Int(TRELLIS_EVENT_MAX_SIZE)
+        else { return }
         input.payload.withUnsafeBytes { bytes in
             // The payload's bytes may sit anywhere: the record is read from an aligned copy.
-            let aligned = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 16)
-            defer { aligned.deallocate() }
-            aligned.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-            let event = aligned.assumingMemoryBound(to: trellis_event_header.self)
+            live.postedRecord.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            let event = live.postedRecord.assumingMemoryBound(to: trellis_event_header.self)
             event.pointee.size = UInt32(min(Int(event.pointee.size), bytes.count))
             let status = admitFromNode(input.slot, UnsafePointer(event))
             if status == TRELLIS_OK { drain() }

@@ -43,6 +43,12 @@ final class LiveState {
     /// Per node slot and instrument id: the feed id (`live:` in the graph) its market events arrive as.
     var liveFeeds: [Int: [UInt32: UInt32]] = [:]
 
+    /// An aligned copy of the posted event being taken (`TRELLIS_EVENT_MAX_SIZE` bytes, made once):
+    /// a post's bytes sit in an array, with no alignment promised.
+    let postedRecord = UnsafeMutableRawPointer.allocate(byteCount: Int(TRELLIS_EVENT_MAX_SIZE), alignment: 16)
+
+    deinit { postedRecord.deallocate() }
+
     init(inbox: Inbox, transport: any LiveTransport, replay: [LiveInput]?, permissions: [NodePermissions], secrets: SecretStore) {
         self.inbox = inbox
         self.transport = transport

@@ -6,8 +6,9 @@ import Foundation
 public struct SecretStore: Sendable {
     private let environment: [String: String]
     private let fileValues: [String: String]
-    /// A replay's store: nothing is sent anywhere, so every listed name gets a placeholder.
-    private var placeholder: String?
+    /// A replay's value for every secret the graph lists: a replay sends nothing anywhere, so the
+    /// real secrets are neither needed nor read (a request signed with one differs, docs/live.md).
+    private var replayValue: String?
     /// Why the file was refused, when it was.
     public let fileProblem: String?
 
@@ -40,13 +41,13 @@ public struct SecretStore: Sendable {
     /// neither needed nor asked for).
     static func replaying() -> SecretStore {
         var store = SecretStore(file: nil, environment: [:])
-        store.placeholder = "replay"
+        store.replayValue = "replay"
         return store
     }
 
     /// Secret `name`: the environment first, then the file.
     public func value(_ name: String) -> Lookup {
-        if let placeholder { return .found(placeholder) }
+        if let replayValue { return .found(replayValue) }
         if let value = environment[Self.environmentName(name)] { return .found(value) }
         if let problem = fileProblem { return .refused(problem) }
         return fileValues[name].map(Lookup.found) ?? .missing
