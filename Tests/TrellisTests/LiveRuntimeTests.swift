@@ -34,6 +34,30 @@ import TrellisHost
 
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
+    /// Runs a paper or live graph until its nodes have handled `inputs` network messages and
+    /// answers, or `within` has passed: the test waits for the data, not for a guessed time,
+    /// so a loaded machine makes it slower, never wrong.
+    static func run(_ text: String, file: String, options: Backtest.Options, untilInputs inputs: Int, within: Duration = .seconds(90)) throws -> RunResult {
+        final class Stopper: @unchecked Sendable {
+            let lock = NSLock()
+            var run: Backtest?
+            var seen = 0
+        }
+        let stopper = Stopper()
+        var options = options
+        options.stopAfter = within
+        options.inputTiming = { _ in
+            let run: Backtest? = stopper.lock.withLock {
+                stopper.seen += 1
+                return stopper.seen == inputs ? stopper.run : nil
+            }
+            run?.stop("the test has the inputs it waited for")
+        }
+        let run = try Backtest.prepare(text: text, file: file, options: options)
+        stopper.lock.withLock { stopper.run = run }
+        return try run.run()
+    }
+
     /// Paper and backtest over the same bars: the same trades at the same prices and sizes.
     @Test func paperModeMakesTheBacktestsDecisionsAndFills() throws {
         let feed = try Self.postingFeed()
@@ -144,12 +168,11 @@ import TrellisHost
         let lines = LogLines()
         var options = Backtest.Options(logger: Logger(label: "test") { _ in lines.handler() })
         options.mode = .paper
-        options.stopAfter = .seconds(6)
         let journal = try Journal(path: directory + "/journal.sqlite")
         options.recordIn = journal
         setenv("TRELLIS_SECRET_SIM_KEY", secret, 1)
         defer { unsetenv("TRELLIS_SECRET_SIM_KEY") }
-        let result = try Backtest.prepare(text: text, file: directory + "/paper.yaml", options: options).run()
+        let result = try Self.run(text, file: directory + "/paper.yaml", options: options, untilInputs: 1200)
         try journal.save(result)
         #expect(result.live?.inputs ?? 0 > 1000, "the bars came in over the WebSocket")
         #expect(result.fills > 10, "the strategy traded on the simulated venue")
@@ -195,12 +218,11 @@ import TrellisHost
             """
         var options = Backtest.Options(logger: Self.quiet)
         options.mode = .live
-        options.stopAfter = .seconds(8)
         let journal = try Journal(path: directory + "/journal.sqlite")
         options.recordIn = journal
         setenv("TRELLIS_SECRET_SIM_KEY", "sim-key", 1)
         defer { unsetenv("TRELLIS_SECRET_SIM_KEY") }
-        let result = try Backtest.prepare(text: text, file: directory + "/live.yaml", options: options).run()
+        let result = try Self.run(text, file: directory + "/live.yaml", options: options, untilInputs: 1500)
         try journal.save(result)
         let replay = try Replay.run("last", journal: journal, options: Backtest.Options(logger: Self.quiet))
         #expect(replay.fingerprintMatches && replay.outputsMatch, "a live session with orders, faults and a stop replays to the same fingerprint and requests")
@@ -246,8 +268,7 @@ import TrellisHost
                 """
             var options = Backtest.Options(logger: Self.quiet)
             options.mode = .live
-            options.stopAfter = .seconds(6)
-            return try Backtest.prepare(text: text, file: Repository.temporaryDirectory() + "/shadow.yaml", options: options).run()
+            return try Self.run(text, file: Repository.temporaryDirectory() + "/shadow.yaml", options: options, untilInputs: 1500)
         }
         setenv("TRELLIS_SECRET_SIM_KEY", "sim-key", 1)
         defer { unsetenv("TRELLIS_SECRET_SIM_KEY") }
