@@ -115,6 +115,7 @@ let package = Package(
         .target(
             name: "FakeVenue",
             dependencies: [
+                "TrellisNet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

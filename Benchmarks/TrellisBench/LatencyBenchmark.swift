@@ -139,6 +139,8 @@ enum LatencyBenchmark {
         let recorder = Recorder(expected: Int(Double(symbols) * rate * Double(seconds) * 1.2) + 1000, samplesMemory: samplesMemory)
         var options = Backtest.Options(includeDefaultPluginPaths: false, logger: quiet)
         options.mode = .live
+        // Live runs write every order ahead to the journal: its commits are part of the path measured.
+        options.recordIn = try Journal(path: directory + "/journal.sqlite")
         options.stopAfter = .seconds(seconds)
         options.inputTiming = { recorder.record($0) }
         bench_heap_trim()

@@ -35,6 +35,12 @@ struct Run: ParsableCommand {
     @Option(help: "A file (mode 600) holding the bearer token the operator endpoint requires; needed off loopback. Or set TRELLIS_OPERATOR_TOKEN.")
     var operatorTokenFile: String?
 
+    @Option(
+        help:
+            "Paper and live: continue run RUN ('last', its id or the start of it) of the journal: its ledger and open orders come back, the brokers reconcile, and trading starts once the venue's state is explained (docs/journal.md)."
+    )
+    var resume: String?
+
     @Option(help: "How many trades to list (a number, or 'all').")
     var trades: TradeLimit = .count(30)
 
@@ -121,6 +127,7 @@ extension Run {
         options.realMoney = realMoney
         options.secretsFile = secrets
         options.recordIn = mode == .backtest ? nil : journal
+        options.resume = resume
         if let duration {
             guard let nanoseconds = DurationText.nanoseconds(duration) else {
                 printError("error: --duration '\(duration)' is not a duration; write e.g. 90s, 15m or 8h")

@@ -9,7 +9,7 @@ struct Trellis: ParsableCommand {
         commandName: "trellis",
         abstract: "Runs strategy graphs of C-ABI plugins: backtests now, the same graph paper and live later.",
         version: PluginLoader.hostVersion,
-        subcommands: [Run.self, ReplayCommand.self, Report.self, Shadow.self, Kill.self, Validate.self, Plugins.self, Graph.self, Schema.self])
+        subcommands: [Run.self, ReplayCommand.self, Reconcile.self, Report.self, Shadow.self, Kill.self, Validate.self, Plugins.self, Graph.self, Schema.self])
 
     /// Installs the crash reporter, then parses the command line and runs the command.
     static func main() {

@@ -21,6 +21,8 @@ public final class NetworkServices: Sendable {
     private let logger: Logger
     private let curl: CurlClient
     private let group: MultiThreadedEventLoopGroup
+    /// Where the WebSocket tasks run: a thread of their own, not Swift's shared pool.
+    private let executor = SerialTaskExecutor(label: "trellis.net.websocket")
     private let nextID = Atomic<UInt64>(1)
     private let live = Mutex(Live())
     /// Entered for each socket and listener, left when it reports its last event.
@@ -81,7 +83,7 @@ public final class NetworkServices: Sendable {
             return connection
         }
         connection.state.withLock { state in
-            state.task = Task { [group] in await connection.run(options, group: group) }
+            state.task = Task(executorPreference: executor) { [group] in await connection.run(options, group: group) }
         }
         return connection
     }

@@ -172,7 +172,9 @@ static void reject_intent(sim_broker *b, const trellis_order *order, uint64_t cl
 }
 
 /* Rejects a recorded order the venue never took. */
-static void reject_record(sim_broker *b, size_t index, const char *reason, int32_t venue_code) {
+static void reject_record(sim_broker *b, size_t index, const char *reason, int32_t venue_code) { sb_reject_record(b, index, reason, venue_code, 0); }
+
+void sb_reject_record(sim_broker *b, size_t index, const char *reason, int32_t venue_code, uint16_t flags) {
     sb_order *o = &b->orders[index];
     trellis_order_update u;
     memset(&u, 0, sizeof u);
@@ -186,7 +188,7 @@ static void reject_record(sim_broker *b, size_t index, const char *reason, int32
     copy_text(u.reason, sizeof u.reason, reason);
     o->state = SB_ORDER_FINAL;
     o->last_status = TRELLIS_ORDER_REJECTED;
-    emit_update(b, &u, 0);
+    emit_update(b, &u, flags);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -521,7 +523,7 @@ int sb_apply_fill(sim_broker *b, const json_doc *doc, const json_node *object, u
 /* HTTP answers                                                                                    */
 /* ---------------------------------------------------------------------------------------------- */
 
-static int parse_body(const trellis_http_response *r, json_doc *doc) {
+int sb_parse_body(const trellis_http_response *r, json_doc *doc) {
     if (json_parse(doc, r->body.ptr, (size_t)r->body.len, NULL, 0) != 0) return -1;
     if (json_root(doc)->type != JSON_OBJECT) {
         json_free(doc);
@@ -533,7 +535,7 @@ static int parse_body(const trellis_http_response *r, json_doc *doc) {
 /* The answer carries one order object; applies it. -1 when it is unreadable. */
 static int apply_answer(sim_broker *b, const trellis_http_response *r, uint64_t cid) {
     json_doc doc;
-    if (parse_body(r, &doc) != 0) return -1;
+    if (sb_parse_body(r, &doc) != 0) return -1;
     char id_text[32];
     uint64_t answered = 0;
     int result = -1;
@@ -603,21 +605,29 @@ static void on_query(sim_broker *b, size_t index, const trellis_http_response *r
 static void on_open_orders(sim_broker *b, const trellis_http_response *r) {
     char what[256];
     sb_describe(r, what, sizeof what);
-    json_doc doc;
-    const json_node *list = NULL;
-    if (r->error != TRELLIS_NET_OK || r->status != 200 || parse_body(r, &doc) != 0) {
+    if (r->error != TRELLIS_NET_OK || r->status != 200 || sb_apply_open_orders(b, r, TRELLIS_EVENT_FLAG_RECOVERED) != 0) {
         sb_log(b, TRELLIS_LOG_WARNING, "could not list the open orders (%s)", r->error == TRELLIS_NET_OK && r->status == 200 ? "an unreadable answer" : what);
         return;
     }
+    /* What we thought open and the venue no longer lists ended while we were away: ask how. */
+    for (size_t i = 0; i < b->order_count; i++) {
+        if (b->orders[i].state == SB_ORDER_OPEN && !b->orders[i].seen && !b->orders[i].has_held) start_query(b, i);
+    }
+}
+
+int sb_apply_open_orders(sim_broker *b, const trellis_http_response *r, uint16_t flags) {
+    json_doc doc;
+    const json_node *list = NULL;
+    if (sb_parse_body(r, &doc) != 0) return -1;
     list = json_member(&doc, json_root(&doc), "orders");
     if (list == NULL || list->type != JSON_ARRAY) {
         b->stats.malformed++;
         json_free(&doc);
-        return;
+        return -1;
     }
     for (size_t i = 0; i < b->order_count; i++) b->orders[i].seen = 0;
     for (const json_node *item = json_first(&doc, list); item != NULL; item = json_next(&doc, item)) {
-        if (sb_apply_order(b, &doc, item, TRELLIS_EVENT_FLAG_RECOVERED) != 0) {
+        if (sb_apply_order(b, &doc, item, flags) != 0) {
             b->stats.malformed++;
             continue;
         }
@@ -629,16 +639,13 @@ static void on_open_orders(sim_broker *b, const trellis_http_response *r) {
         }
     }
     json_free(&doc);
-    /* What we thought open and the venue no longer lists ended while we were away: ask how. */
-    for (size_t i = 0; i < b->order_count; i++) {
-        if (b->orders[i].state == SB_ORDER_OPEN && !b->orders[i].seen && !b->orders[i].has_held) start_query(b, i);
-    }
+    return 0;
 }
 
 static void on_fills(sim_broker *b, uint64_t generation, const trellis_http_response *r) {
     json_doc doc;
     const json_node *list = NULL;
-    if (r->error == TRELLIS_NET_OK && r->status == 200 && parse_body(r, &doc) == 0) {
+    if (r->error == TRELLIS_NET_OK && r->status == 200 && sb_parse_body(r, &doc) == 0) {
         list = json_member(&doc, json_root(&doc), "fills");
         if (list != NULL && list->type == JSON_ARRAY) {
             for (const json_node *item = json_first(&doc, list); item != NULL; item = json_next(&doc, item)) {
@@ -661,6 +668,10 @@ static void on_fills(sim_broker *b, uint64_t generation, const trellis_http_resp
 }
 
 void sb_on_http_order(sim_broker *b, const sb_request *request, const trellis_http_response *response) {
+    if (request->kind == SB_REQ_RECONCILE) {
+        sb_on_http_reconcile(b, response);
+        return;
+    }
     if (request->kind == SB_REQ_OPEN_ORDERS) {
         on_open_orders(b, response);
         return;

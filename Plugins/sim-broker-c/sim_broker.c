@@ -336,6 +336,7 @@ static void on_instruments(sim_broker *b, const trellis_http_response *response)
     sb_log(b, TRELLIS_LOG_INFO, "registered %zu instruments of the venue%s", registered, refused ? " (some were malformed or refused)" : "");
     b->instruments_loaded = 1;
     open_socket(b);
+    sb_reconcile_continue(b);
 }
 
 static void on_reconnect_timer(sim_broker *b) {
@@ -539,6 +540,7 @@ static trellis_status on_event(void *node, const trellis_event_header *event) {
         if (b->stopping || b->mode == TRELLIS_MODE_BACKTEST) return TRELLIS_OK;
         if (id == SB_TIMER_RECONNECT) on_reconnect_timer(b);
         else if (id == SB_TIMER_FILLS) sb_on_fills_timer(b);
+        else if (id == SB_TIMER_RECONCILE) sb_on_reconcile_timer(b);
         else if (id >= SB_TIMER_QUERY_BASE) sb_on_query_timer(b, id - SB_TIMER_QUERY_BASE);
     }
     return TRELLIS_OK;
@@ -595,6 +597,7 @@ static trellis_status deactivate(void *node) {
     b->stopping = 1;
     b->timer->cancel(b->host->ctx, SB_TIMER_RECONNECT);
     b->timer->cancel(b->host->ctx, SB_TIMER_FILLS);
+    b->timer->cancel(b->host->ctx, SB_TIMER_RECONCILE);
     for (size_t i = 0; i < b->order_count; i++) {
         if (b->orders[i].state == SB_ORDER_UNKNOWN) b->timer->cancel(b->host->ctx, SB_TIMER_QUERY_BASE + i);
     }
@@ -616,6 +619,7 @@ static void destroy(void *node) {
     for (size_t i = 0; i < b->table_capacity; i++) free(b->table[i].symbol);
     free(b->table);
     sb_free_orders(b);
+    sb_reconcile_free(b);
     for (size_t i = 0; i < b->request_count; i++) free(b->requests[i]);
     free(b->requests);
     free(b->symbols);
@@ -744,8 +748,18 @@ static const char schema[] =
     "\"reconnect_ms\": {\"type\": \"integer\", \"minimum\": 10, \"maximum\": 60000, \"default\": 500, \"description\": \"First reconnect delay (doubling to 10 s) and order re-query interval.\"},"
     "\"request_timeout_ms\": {\"type\": \"integer\", \"minimum\": 100, \"maximum\": 60000, \"default\": 5000, \"description\": \"Timeout of each HTTP request and of connecting.\"}}}";
 
+static trellis_status reconcile(void *node, const trellis_reconcile_request *request) { return sb_reconcile_start(node, request); }
+
+static const trellis_broker_ext broker_ext = {sizeof(trellis_broker_ext), 0, reconcile};
+
+static const void *get_extension(void *node, trellis_str id) {
+    (void)node;
+    static const char name[] = TRELLIS_EXT_BROKER;
+    return id.len == sizeof(name) - 1 && memcmp(id.ptr, name, sizeof(name) - 1) == 0 ? &broker_ext : NULL;
+}
+
 static const trellis_node_methods methods = {
-    sizeof(trellis_node_methods), 0, activate, on_event, deactivate, destroy, NULL,
+    sizeof(trellis_node_methods), 0, activate, on_event, deactivate, destroy, get_extension,
 };
 
 #define STR(s) {s, sizeof(s) - 1}

@@ -90,6 +90,7 @@ void jw_number(json_writer *w, double value);
 /* Timer ids. */
 #define SB_TIMER_RECONNECT 1u
 #define SB_TIMER_FILLS 2u
+#define SB_TIMER_RECONCILE 3u
 #define SB_TIMER_QUERY_BASE 0x100000000ull /* + order index: the next query of an unknown order. */
 
 /* What an order record knows. */
@@ -105,6 +106,7 @@ void jw_number(json_writer *w, double value);
 #define SB_REQ_DELETE 4
 #define SB_REQ_OPEN_ORDERS 5
 #define SB_REQ_FILLS 6
+#define SB_REQ_RECONCILE 7 /* A step of a reconciliation (reconcile.c). */
 
 typedef char sb_venue_id[TRELLIS_VENUE_ID_MAX + 1];
 
@@ -143,6 +145,25 @@ typedef struct sb_request {
     int32_t kind;
     uint64_t client_order_id;
 } sb_request;
+
+/* A reconciliation the host asked for after a restart (trellis.broker/1; reconcile.c). */
+typedef struct sb_reconciliation {
+    int32_t step;      /* SB_RECONCILE_*. */
+    int32_t attempts;  /* Of the request of this step. */
+    size_t index;      /* The order of the request being asked about. */
+    uint64_t *ids;     /* The orders the host's journal holds open. */
+    size_t count;
+    void *host_ctx;
+    void (*done)(void *host_ctx, trellis_status status, trellis_str problem);
+} sb_reconciliation;
+
+#define SB_RECONCILE_NONE 0
+#define SB_RECONCILE_WAITING 1 /* for the instruments */
+#define SB_RECONCILE_FILLS 2   /* of order ids[index] */
+#define SB_RECONCILE_ORDER 3   /* state of order ids[index] */
+#define SB_RECONCILE_OPEN 4    /* every open order */
+#define SB_RECONCILE_ACCOUNT 5 /* positions */
+#define SB_RECONCILE_ATTEMPTS 5
 
 typedef struct sb_stats {
     uint64_t messages, dropped_seq, late_fills, malformed, unknown_symbol, bars, trades, quotes, updates, fills, emit_failed;
@@ -186,6 +207,7 @@ typedef struct sim_broker {
     sb_request **requests;
     size_t request_count;
 
+    sb_reconciliation reconciliation;
     sb_stats stats;
     int32_t warned_binary, warned_table_full;
 } sim_broker;
@@ -219,5 +241,18 @@ void sb_reconcile(sim_broker *b);
 void sb_release_held(sim_broker *b, uint64_t before_generation);
 size_t sb_unknown_orders(const sim_broker *b);
 void sb_free_orders(sim_broker *b);
+/* Emits an update of recorded order `index`: rejected, with `reason`. */
+void sb_reject_record(sim_broker *b, size_t index, const char *reason, int32_t venue_code, uint16_t flags);
+/* Lists the venue's open orders (applied with `flags`); 0 ok, -1 an unreadable answer. */
+int sb_apply_open_orders(sim_broker *b, const trellis_http_response *response, uint16_t flags);
+int sb_parse_body(const trellis_http_response *response, json_doc *doc);
+
+/* reconcile.c */
+trellis_status sb_reconcile_start(sim_broker *b, const trellis_reconcile_request *request);
+/* The instruments are known: a reconciliation waiting for them goes on. */
+void sb_reconcile_continue(sim_broker *b);
+void sb_on_http_reconcile(sim_broker *b, const trellis_http_response *response);
+void sb_on_reconcile_timer(sim_broker *b);
+void sb_reconcile_free(sim_broker *b);
 
 #endif /* SIM_BROKER_H */

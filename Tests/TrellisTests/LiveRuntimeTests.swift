@@ -111,7 +111,7 @@ import TrellisHost
     @Test func realMoneyNeedsTheCommandAndTheGraph() throws {
         let broker = try PluginBuilds.c("Tests/Fixtures/plugins/counting_broker.c")
         let feed = try Self.postingFeed()
-        func attempt(realMoneyFlag: Bool, graphSays: Bool, mode: RunMode) -> String {
+        func attempt(realMoneyFlag: Bool, graphSays: Bool, mode: RunMode, journal: Bool = true) -> String {
             let text = """
                 trellis: 1
                 plugins: { load: [\(broker), \(feed)] }
@@ -124,6 +124,7 @@ import TrellisHost
             var options = Backtest.Options(logger: Self.quiet)
             options.mode = mode
             options.realMoney = realMoneyFlag
+            options.recordIn = journal ? try? Journal(path: Repository.temporaryDirectory() + "/journal.sqlite") : nil
             do {
                 _ = try Backtest.prepare(text: text, file: "live.yaml", options: options)
                 return "prepared"
@@ -135,6 +136,8 @@ import TrellisHost
         #expect(attempt(realMoneyFlag: false, graphSays: true, mode: .live).contains("did not say --real-money"))
         #expect(attempt(realMoneyFlag: true, graphSays: true, mode: .paper).contains("--mode live only"))
         #expect(attempt(realMoneyFlag: false, graphSays: false, mode: .live) == "prepared")
+        // Live mode writes every order ahead to a journal: without one it does not start.
+        #expect(attempt(realMoneyFlag: false, graphSays: false, mode: .live, journal: false).contains("no journal was given"))
     }
 
     /// The C sim-broker streams the fake venue's bars into a paper run through the host's HTTP and
@@ -268,6 +271,7 @@ import TrellisHost
                 """
             var options = Backtest.Options(logger: Self.quiet)
             options.mode = .live
+            options.recordIn = try Journal(path: Repository.temporaryDirectory() + "/journal.sqlite")
             return try Self.run(text, file: Repository.temporaryDirectory() + "/shadow.yaml", options: options, untilInputs: 1500)
         }
         setenv("TRELLIS_SECRET_SIM_KEY", "sim-key", 1)

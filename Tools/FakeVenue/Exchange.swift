@@ -120,6 +120,15 @@ final class Exchange: Sendable {
     /// Fills whose seq is above `seq`.
     func fills(since seq: UInt64) -> [VenueFill] { book.withLock { book in book.fills.filter { $0.seq > seq } } }
 
+    /// The account and the orders, for tests.
+    func snapshot() -> FakeVenueBook {
+        book.withLock { book in
+            FakeVenueBook(
+                cash: book.account.cash, positions: book.account.positions.mapValues(\.quantity).filter { $0.value != 0 },
+                orders: book.orders.mapValues(\.status.rawValue))
+        }
+    }
+
     /// The account as JSON, positions marked at the last prices.
     func accountJSON() -> String { book.withLock { $0.account.json(prices: $0.lastPrice) } }
 

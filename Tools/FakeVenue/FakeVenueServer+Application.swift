@@ -16,21 +16,22 @@ extension FakeVenueServer {
             apiKey: key, exchange: exchange, faults: injector, requests: requestLog, counters: counters,
             isStopping: { [weak self] in self?.isStopping ?? true }, logger: logger)
         let session = StreamSession(hub: exchange.hub, faults: injector, counters: counters, logger: logger)
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
-        webSocketRouter.ws("/ws") { request, _ in
-            request.headers[HTTPField.Name("X-API-Key")!] == key ? .upgrade([:]) : .dontUpgrade
-        } onUpgrade: { inbound, outbound, _ in
-            try await session.run(inbound: inbound, outbound: outbound)
-        }
-        let webSocketResponder = webSocketRouter.buildResponder()
         return Application(
             router: routes.router(),
             server: HTTPServerBuilder { responder in
+                // The upgrade is decided synchronously, on the connection's event loop: the
+                // asynchronous variant runs in an unstructured task on Swift's shared pool, which
+                // a test process that blocks that pool's few threads would starve.
                 GatedWebSocketChannel(
                     apiKey: key,
                     inner: HTTP1WebSocketUpgradeChannel(
-                        responder: responder, webSocketResponder: webSocketResponder,
-                        configuration: .init(ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled))))
+                        responder: responder, configuration: .init(maxFrameSize: 1 << 20, autoPing: .disabled),
+                        shouldUpgrade: { request, _, _ in
+                            guard request.path?.split(separator: "?").first == "/ws", request.headerFields[HTTPField.Name("X-API-Key")!] == key else {
+                                return .dontUpgrade
+                            }
+                            return .upgrade([:]) { inbound, outbound, _ in try await session.run(inbound: inbound, outbound: outbound) }
+                        }))
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trellis-fake-venue"),
             onServerRunning: { channel in startup.finish(.success(channel.localAddress?.port ?? 0)) },

@@ -6,13 +6,14 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import TrellisNet
 
 /// A fake venue on loopback speaking the `trellis-sim/1` protocol (docs/fake-venue.md):
 /// REST orders and account, a WebSocket stream of market data, orders and fills, and seeded
 /// faults; for tests, benchmarks and operators trying paper or live mode.
 ///
 /// `start()` and `stop()` are synchronous, so tests and benchmarks can use the server without
-/// an async context. The server runs on its own threads (see ``VenueExecutor``), in one root
+/// an async context. The server runs on its own threads (see `SerialTaskExecutor`), in one root
 /// task that `stop()` cancels or shuts down gracefully. A server starts once.
 public final class FakeVenueServer: Sendable {
     /// The configuration it was created with.
@@ -28,6 +29,7 @@ public final class FakeVenueServer: Sendable {
         var task: Task<Void, Never>?
         var done: DispatchSemaphore?
         var stopRequested: AsyncStream<Void>.Continuation?
+        var exchange: Exchange?
         var port: Int?
         var stopping = false
         var summary = ""
@@ -61,11 +63,12 @@ public final class FakeVenueServer: Sendable {
             guard runtime.task == nil, !runtime.stopping else { return nil }
             runtime.summary = summary
             runtime.done = done
+            runtime.exchange = exchange
             let logger = self.logger
             let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
             let (stopRequests, stopRequested) = AsyncStream.makeStream(of: Void.self)
             runtime.stopRequested = stopRequested
-            runtime.task = Task(executorPreference: VenueExecutor(label: "trellis.fake-venue")) {
+            runtime.task = Task(executorPreference: SerialTaskExecutor(label: "trellis.fake-venue")) {
                 do {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { try await feed.run() }
@@ -137,6 +140,13 @@ public final class FakeVenueServer: Sendable {
     public var faults: FakeVenueFaults {
         get { injector.settings }
         set { injector.settings = newValue }
+    }
+
+    /// The account and the orders as the venue holds them now (what a test compares a host's
+    /// journal with): cash, net position by symbol, and each order's status by client order id.
+    public var book: FakeVenueBook {
+        guard let exchange = runtime.withLock({ $0.exchange }) else { return FakeVenueBook() }
+        return exchange.snapshot()
     }
 
     /// Every `/api/` request received so far, oldest first.

@@ -69,3 +69,12 @@ final class VenueCounters: Sendable {
     /// Counts one injected fault.
     func fault(_ name: String) { state.withLock { $0.faultsInjected[name, default: 0] += 1 } }
 }
+
+/// The venue's account and orders at one moment (`FakeVenueServer.book`).
+public struct FakeVenueBook: Sendable, Equatable {
+    public var cash = 0.0
+    /// Net positions by symbol (flat ones left out).
+    public var positions: [String: Double] = [:]
+    /// Each order's status (`NEW`, `FILLED`, ...) by client order id.
+    public var orders: [String: String] = [:]
+}

@@ -67,7 +67,9 @@ struct VenueRoutes: Sendable {
             try await api(request) { _, _ in
                 let text = request.uri.queryParameters.get("since") ?? "0"
                 guard let since = UInt64(text) else { return Self.error(.badRequest, "BAD_REQUEST", "since must be a seq, got \(text)") }
-                return Self.json("{\"fills\":\(JSONWriter.array(exchange.fills(since: since).map(\.json)))}")
+                let client: String? = request.uri.queryParameters.get("clientOrderId").map { String($0) }
+                let fills = exchange.fills(since: since).filter { client == nil || $0.clientOrderId == client }
+                return Self.json("{\"fills\":\(JSONWriter.array(fills.map(\.json)))}")
             }
         }
         // A GET /ws that was not upgraded: a wrong key, or not a WebSocket request.

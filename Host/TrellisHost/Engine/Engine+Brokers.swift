@@ -59,6 +59,10 @@ extension Engine {
         let what = isUpdate ? "an order update" : "a fill"
         if clientID != 0 {
             guard let sent = brokers.sent(clientID) else {
+                if reconciliation != nil {
+                    noteUnexplained(UnsafePointer(event), clientID: clientID)
+                    return false
+                }
                 noteProblem(slot: reporter, "reported \(what) for client order id \(clientID), which the host never sent; it is dropped")
                 return false
             }

@@ -145,6 +145,8 @@ extension Engine {
         case TRELLIS_EVENT_BAR where live != nil && source > feedCount, TRELLIS_EVENT_TRADE where live != nil && source > feedCount,
             TRELLIS_EVENT_QUOTE where live != nil && source > feedCount:
             liveMarketEvent(event)
+        case TRELLIS_EVENT_POSITION where reconciliation != nil && source > feedCount:
+            noteReconciledPosition(UnsafePointer(event))
         case TRELLIS_EVENT_ACCOUNT where source > feedCount:
             // A broker's account: in live runs the daily-loss limit judges its equity.
             if let broker = slot(ofID: UInt32(source)) { brokers.reportedEquity[broker] = UnsafeRawPointer(event).load(as: trellis_account.self).equity }

@@ -96,6 +96,10 @@ extension Engine {
             record.stage = .atVenue
             orders[key] = record
             shadowVenues[branch - 1].submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+        } else if let hold {
+            record.stage = .deniedByHost
+            orders[key] = record
+            queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: "trading is halted: \(hold)")
         } else if limits.isActive, let reason = limits.check(record.order, market: market(for: record.order), now: state.pointee.now) {
             record.stage = .deniedByHost
             orders[key] = record
@@ -116,12 +120,24 @@ extension Engine {
                 queueUpdate(for: record.order, status: TRELLIS_ORDER_REJECTED, code: refusal.code, reason: refusal.reason)
                 return
             }
+            guard journalIntent(record.order, broker: hop) else {
+                record.stage = .deniedByHost
+                orders[key] = record
+                queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: hold ?? "the journal cannot be written")
+                return
+            }
             record.stage = .atBroker(hop)
             orders[key] = record
             paperBaseline?.submit(record.order, now: state.pointee.now) { _, _ in }
             noteSentToBroker(record.order, key: key, broker: hop)
             sendToBroker(hop, record.order, from: slot)
         } else {
+            if orderJournal != nil, !journalIntent(record.order, broker: nil) {
+                record.stage = .deniedByHost
+                orders[key] = record
+                queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: hold ?? "the journal cannot be written")
+                return
+            }
             record.stage = .atVenue
             orders[key] = record
             venue.submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
@@ -237,6 +253,7 @@ extension Engine {
         if shadowVenues.isEmpty || branch(ofOrigin: key.origin) == 0 {
             fingerprint.add(UnsafePointer(event))
             if keepsOrderLog { orderLog.add(UnsafePointer(event)) }
+            if orderJournal != nil { journalOutcome(UnsafePointer(event)) }
         }
         var path: [Int] = []
         if let record = orders[key] {
@@ -272,10 +289,10 @@ extension Engine {
     }
 
     /// Queues an order update from the host (source 0).
-    func queueUpdate(for order: trellis_order, status: Int32, code: Int32, reason: String, reporter: UInt32 = 0) {
+    func queueUpdate(for order: trellis_order, status: Int32, code: Int32, reason: String, reporter: UInt32 = 0, flags: UInt16 = 0) {
         var update = trellis_order_update()
         update.header = trellis_event_header(
-            size: UInt32(MemoryLayout<trellis_order_update>.size), type: UInt16(TRELLIS_EVENT_ORDER_UPDATE), flags: 0,
+            size: UInt32(MemoryLayout<trellis_order_update>.size), type: UInt16(TRELLIS_EVENT_ORDER_UPDATE), flags: flags,
             ts_ns: state.pointee.now, instrument: order.header.instrument, source: 0)
         update.order_id = order.order_id
         update.origin = order.origin

@@ -34,6 +34,18 @@ final class Engine {
     var paperBaseline: SimulatedVenue?
     /// The live runtime's state; nil in a backtest. Set before any node is activated, never after.
     var live: LiveState?
+    /// The write-ahead order journal of a paper or live run with a journal.
+    var orderJournal: OrderJournal?
+    /// Why new orders are denied in a paper or live run, beyond the hard limits: a reconciliation
+    /// going on or with differences, a journal that cannot be written. Nil while trading.
+    var hold: String?
+    /// Why the journal cannot be written, once it could not.
+    var journalFailure: String?
+    /// The reconciliation going on after `--resume`.
+    var reconciliation: Reconciliation?
+    /// Differences a reconciliation found, until an operator accepts them.
+    var unacceptedDifferences: [ReconcileDifference] = []
+    var lastAcceptanceCheck: Int64 = 0
     /// The last problems of nodes (paper and live runs), newest last, for the status page.
     var recentProblems: [(time: Int64, node: String, message: String)] = []
     let logger: Logger

@@ -2,30 +2,6 @@ import Foundation
 import GRDB
 
 extension Journal {
-    /// Appends inputs a paper or live run took, in order from `first` (their sequence numbers), in
-    /// one transaction: `trellis replay` feeds them to the same graph again.
-    func appendLiveInputs(runID: String, _ inputs: [LiveInput], first: Int) throws(JournalError) {
-        do {
-            try database.write { db in
-                let statement = try db.makeStatement(
-                    sql: """
-                        INSERT INTO live_inputs (run_id, seq, kind, slot, ref, connection, event, status, outcome, code, elapsed, taken_at, headers, payload, text)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                for (offset, input) in inputs.enumerated() {
-                    let headers = input.headers.isEmpty ? nil : try JournalJSON.text(input.headers)
-                    try statement.execute(arguments: [
-                        runID, first + offset, input.kind.rawValue, input.slot, Int64(bitPattern: input.id), Int64(bitPattern: input.connection),
-                        input.event, input.status, input.outcome, input.code, input.elapsed, input.takenAt, headers,
-                        input.payload.isEmpty ? nil : Data(input.payload), input.text.isEmpty ? nil : input.text,
-                    ])
-                }
-            }
-        } catch {
-            throw JournalError(error, path: path, doing: "record live inputs in")
-        }
-    }
-
     /// The inputs recorded for run `runID`, in order.
     func liveInputs(runID: String) throws(JournalError) -> [LiveInput] {
         do {

@@ -89,6 +89,36 @@ enum JournalSchema {
         migrator.registerMigration("v5: live summary") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN live TEXT")
         }
+        migrator.registerMigration("v6: write-ahead orders") { db in
+            // Written while a paper or live run goes on (OrderJournal), before its `runs` row exists.
+            try db.execute(
+                sql: """
+                    CREATE TABLE live_runs (
+                      run_id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, mode TEXT NOT NULL, graph_file TEXT NOT NULL,
+                      graph_sha256 TEXT NOT NULL, resumed_from TEXT, state TEXT NOT NULL, halt TEXT, ended_at INTEGER,
+                      accepted_at INTEGER, process INTEGER NOT NULL, restored TEXT) WITHOUT ROWID;
+                    CREATE TABLE orders (
+                      client_id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, node TEXT NOT NULL, order_id INTEGER NOT NULL, broker TEXT,
+                      symbol TEXT NOT NULL, side INTEGER NOT NULL, type INTEGER NOT NULL, time_in_force INTEGER NOT NULL, size_mode INTEGER NOT NULL,
+                      flags INTEGER NOT NULL, quantity REAL NOT NULL, limit_price REAL NOT NULL, stop_price REAL NOT NULL, created_at INTEGER NOT NULL,
+                      status INTEGER NOT NULL, filled REAL NOT NULL, leaves REAL NOT NULL, average_price REAL NOT NULL,
+                      venue_order_id TEXT NOT NULL, updated_at INTEGER NOT NULL);
+                    CREATE INDEX orders_by_status ON orders(status);
+                    CREATE TABLE order_updates (
+                      run_id TEXT NOT NULL, seq INTEGER NOT NULL, client_id INTEGER NOT NULL, time INTEGER NOT NULL, status INTEGER NOT NULL,
+                      filled REAL NOT NULL, leaves REAL NOT NULL, average_price REAL NOT NULL, reason_code INTEGER NOT NULL,
+                      venue_code INTEGER NOT NULL, reason TEXT NOT NULL, venue_order_id TEXT NOT NULL, recovered INTEGER NOT NULL,
+                      PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+                    CREATE TABLE fills (
+                      run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, client_id INTEGER NOT NULL, trade_id TEXT NOT NULL,
+                      time INTEGER NOT NULL, node TEXT NOT NULL, symbol TEXT NOT NULL, side INTEGER NOT NULL, quantity REAL NOT NULL,
+                      price REAL NOT NULL, commission REAL NOT NULL, recovered INTEGER NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+                    CREATE UNIQUE INDEX fills_by_trade ON fills(client_id, trade_id) WHERE trade_id <> '';
+                    CREATE TABLE reconcile_differences (
+                      run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, symbol TEXT NOT NULL, client_id INTEGER,
+                      host REAL, venue REAL, price REAL, detail TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

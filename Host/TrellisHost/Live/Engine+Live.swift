@@ -56,6 +56,7 @@ extension Engine {
         }
         sendShadowBranches()
         if !riskSlots.isEmpty { sendAccount(at: state.pointee.now) }
+        if let resumePoint = live.resumePoint { startReconciliation(accepted: resumePoint.accepted) }
         while true {
             if let replay = live.replay {
                 guard live.replayCursor < replay.count else { return "the recording ended" }
@@ -140,6 +141,8 @@ extension Engine {
             live.stepOpen = false
             closeStep(at: state.pointee.now)
         }
+        if reconciliation != nil { finishReconciliationIfDone() }
+        if !unacceptedDifferences.isEmpty { checkAcceptance() }
         live.afterPass?(self)
     }
 

@@ -17,6 +17,8 @@ final class LiveState {
     var inputTiming: ((InputTiming) -> Void)?
     /// The longest the loop waits for an input before it looks at the clock and the timers.
     var tickNanoseconds: Int64 = 50_000_000
+    /// Where a resumed run starts from (`--resume`); its brokers reconcile before it trades.
+    var resumePoint: ResumePoint?
     /// Per slot: where the node may connect and listen, and which secrets it may read.
     let permissions: [NodePermissions]
     let secrets: SecretStore

@@ -29,13 +29,57 @@ extension Backtest {
                     "the graph says real_money: true, but the command did not say --real-money: both must ask for real money",
                     hint: "add --real-money to trade real money, or set real_money: false to trade on the venues' testnets")
             }
+            if options.recordIn == nil && options.replay == nil {
+                return Diagnostic(
+                    file: file, at: nil, "--mode live writes every order to the journal before it is sent, and no journal was given",
+                    hint: "drop --no-journal (the journal is .trellis/journal.sqlite unless --journal says otherwise)")
+            }
             if brokers.isEmpty {
                 return Diagnostic(
                     file: file, at: nil, "--mode live needs a broker node to send orders to, and the graph has none",
                     hint: "add a broker node (e.g. use: sim-broker) with the strategies as its inputs, or run --mode paper")
             }
         }
+        if options.resume != nil {
+            if options.mode == .backtest {
+                return Diagnostic(file: file, at: nil, "--resume is for paper and live runs", hint: "add --mode paper or --mode live")
+            }
+            if options.recordIn == nil {
+                return Diagnostic(file: file, at: nil, "--resume reads the journal, and no journal was given", hint: "drop --no-journal")
+            }
+        }
         return nil
+    }
+
+    /// Opens the write-ahead order journal of a paper or live run (with a journal, not a
+    /// replay): the run's row now, client order ids above every one the journal holds, and with
+    /// `--resume` the point to continue from. A replay of a resumed run starts from its point.
+    static func startOrderJournal(_ engine: Engine, graph: ResolvedGraph, runID: String, startedAt: Int64, options: Options) throws(DiagnosticsError) {
+        func problem(_ error: JournalError) -> DiagnosticsError {
+            DiagnosticsError([Diagnostic(file: graph.spec.file, at: nil, error.message)])
+        }
+        if options.replay != nil {
+            engine.brokers.base = options.clientOrderIDBase ?? 0
+            engine.live?.resumePoint = options.restored
+            return
+        }
+        guard let journal = options.recordIn else {
+            engine.brokers.base = UInt64(startedAt / 1_000_000_000) << 24
+            return
+        }
+        do {
+            let orderJournal = try OrderJournal(journal: journal, runID: runID, maxPages: options.journalPageLimit)
+            let point = try options.resume.map { reference throws(JournalError) in try journal.resumePoint(reference) }
+            engine.brokers.base = try orderJournal.lastClientID()
+            try orderJournal.begin(
+                startedAt: startedAt, mode: options.mode.rawValue, graphFile: graph.spec.file, graphSHA256: FileDigest.sha256(of: [Data(graph.spec.text.utf8)]),
+                resumedFrom: point?.runID)
+            if let point { try journal.storeRestored(point, runID: runID) }
+            engine.orderJournal = orderJournal
+            engine.live?.resumePoint = point
+        } catch {
+            throw problem(error)
+        }
     }
 
     /// Gives the engine its live state: the inbox, the transport, each node's permissions and the secrets.
@@ -64,19 +108,11 @@ extension Backtest {
     /// Records the inputs (when asked) and sets the stop time.
     func connectLive() {
         guard let live = engine.live else { return }
-        if let journal = options.recordIn {
-            let runID = runID, logger = options.logger
-            var next = 0
-            var failed = false
-            live.recorder = { inputs in
-                guard !failed else { return }
-                do {
-                    try journal.appendLiveInputs(runID: runID, inputs, first: next)
-                    next += inputs.count
-                } catch {
-                    failed = true
-                    logger.error("recording stopped: \(error); this run cannot be replayed")
-                }
+        if let orderJournal = engine.orderJournal {
+            // Inputs are committed with the pass's order updates and fills, in one transaction.
+            live.recorder = { [unowned engine] inputs in
+                orderJournal.note(inputs)
+                engine.flushOrderJournal()
             }
         }
         if let board = options.operatorBoard {
@@ -120,12 +156,16 @@ extension Backtest {
         live.inbox.setIntake(open: true)
         if let problem = engine.activateNodes() { throw DiagnosticsError([problem]) }
         if graph.spec.live.warmup { engine.warmUp() }
+        if let point = live.resumePoint, let problem = engine.attached(.event, { engine.restore(point) }) {
+            throw DiagnosticsError([Diagnostic(file: graph.spec.file, at: nil, problem)])
+        }
         let start = ContinuousClock.now
         let reason = engine.runLive()
         options.logger.info("stopping: \(reason)")
         publisher?.publish(engine, state: "stopping", force: true)
         engine.finishLive(cancelOpen: graph.spec.live.cancelOnStop, timeout: graph.spec.live.stopTimeoutSeconds)
         live.inbox.setIntake(open: false)
+        engine.endOrderJournal()
         publisher?.publish(engine, state: "stopped", force: true)
         let elapsed = ContinuousClock.now - start
         var result = result(loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)

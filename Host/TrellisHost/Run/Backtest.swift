@@ -55,6 +55,13 @@ public final class Backtest {
         public var stopAfter: Duration?
         /// Paper and live: record every input in this journal, for `trellis replay`.
         public var recordIn: Journal?
+        /// Paper and live: continue run `resume` ("last", an id or the start of one) of the
+        /// `recordIn` journal: its ledger and open orders come back, the brokers reconcile, and
+        /// trading starts only when the venue's state is explained (docs/journal.md).
+        public var resume: String?
+        /// Caps the journal's size in pages of 4 KiB for the order journal's writes (SQLite's
+        /// `max_page_count`): a full disk, injected, for fault tests.
+        public var journalPageLimit: Int?
         /// Paper and live: where the run publishes its state for the operator endpoint.
         public var operatorBoard: OperatorBoard?
         /// Paper and live: called on the engine thread after each input from the network (a
@@ -66,6 +73,8 @@ public final class Backtest {
         /// A replay's recorded inputs, and the base of the recorded run's client order ids.
         var replay: [LiveInput]?
         var clientOrderIDBase: UInt64?
+        /// A replay of a resumed run: where that run started from.
+        var restored: ResumePoint?
 
         public init(includeDefaultPluginPaths: Bool = true, plugins: [LoadedPlugin] = [], logger: Logger = Logger(label: "trellis")) {
             self.includeDefaultPluginPaths = includeDefaultPluginPaths
@@ -125,7 +134,7 @@ public final class Backtest {
             engine.watchKillRequests(
                 ["\(directory)/kill/\(runID)", "\(directory)/kill/all"], since: Date(timeIntervalSince1970: Double(startedAt) / 1e9))
         }
-        if isLive { engine.brokers.base = options.clientOrderIDBase ?? UInt64(startedAt / 1_000_000_000) << 24 }
+        if isLive { try startOrderJournal(engine, graph: graph, runID: runID, startedAt: startedAt, options: options) }
         let backtest = Backtest(
             runID: runID, startedAt: startedAt,
             graph: graph, warnings: problems.filter { $0.severity == .warning } + feedWarnings, feeds: feeds, tape: tape,

@@ -27,6 +27,7 @@ public enum Replay {
         options.mode = mode
         options.replay = inputs
         options.clientOrderIDBase = original.live?.clientOrderIDBase
+        options.restored = try journal.restored(runID: original.runID)
         options.transport = SilentTransport()
         options.recordIn = nil
         options.stopAfter = nil

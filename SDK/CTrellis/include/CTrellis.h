@@ -181,6 +181,7 @@ static inline trellis_str trellis_cstr(const char *s) {
 #define TRELLIS_ORDER_FLAG_CLOSE_POSITION 0x0002 /**< Close the node's whole position; quantity ignored. */
 
 /* Order states (trellis_order_update.status). */
+#define TRELLIS_ORDER_INITIALIZED 0 /**< 1.2: created and journaled, not yet sent (the journal's first state). */
 #define TRELLIS_ORDER_SUBMITTED 1
 #define TRELLIS_ORDER_ACCEPTED 2
 #define TRELLIS_ORDER_PARTIALLY_FILLED 3
@@ -1026,6 +1027,45 @@ typedef struct trellis_tcp_ext {
     trellis_status (*close)(void *host_ctx, uint64_t id);
 } trellis_tcp_ext;
 
+/**
+ * What the host asks a broker after a restart (`trellis run --resume`); borrowed for the call:
+ * copy what is needed. The host trades only after `done`.
+ */
+typedef struct trellis_reconcile_request {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    /** Orders the journal holds open at this broker: ask the venue for each by client order id. */
+    const uint64_t *open_client_order_ids;
+    uint64_t open_count;
+    void *host_ctx;
+    /**
+     * Call once, on the engine thread, after the answer was emitted; the request's other
+     * pointers are no longer valid then, this one and `host_ctx` are. TRELLIS_OK, or an error
+     * with why (e.g. "the venue did not answer"): the host then halts trading, failing closed.
+     */
+    void (*done)(void *host_ctx, trellis_status status, trellis_str problem);
+} trellis_reconcile_request;
+
+/**
+ * Node extension for brokers: reconciliation after a restart. A broker answers `reconcile` by
+ * asking its venue and emitting, flagged TRELLIS_EVENT_FLAG_RECOVERED and by client order id:
+ *  - for each order of the request, its state now (an order update) and every fill it had
+ *    (the host drops those it booked before, by venue trade id); an order the venue definitely
+ *    does not know is reported TRELLIS_ORDER_REJECTED, so it is never sent again under a new id;
+ *  - an order update for every other order open at the venue (the host reports those it
+ *    never sent as differences);
+ *  - one TRELLIS_EVENT_POSITION (source: the broker; `quantity` net) per instrument the account
+ *    holds; an instrument it does not report is taken as flat;
+ * then it calls `done`. Engine thread only.
+ */
+#define TRELLIS_EXT_BROKER "trellis.broker/1"
+
+typedef struct trellis_broker_ext {
+    uint32_t struct_size;
+    uint32_t _reserved;
+    trellis_status (*reconcile)(void *node, const trellis_reconcile_request *request);
+} trellis_broker_ext;
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Layout checks: these sizes and offsets are the ABI                                              */
 /* ---------------------------------------------------------------------------------------------- */
@@ -1068,6 +1108,8 @@ TRELLIS_STATIC_ASSERT(sizeof(trellis_params) == 64, "params");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_create_args) == 64, "create args");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_create_args, run_mode) == 56, "create args run_mode (1.2)");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_node_methods) == 48, "node methods");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_reconcile_request) == 40, "reconcile request");
+TRELLIS_STATIC_ASSERT(sizeof(trellis_broker_ext) == 16, "broker extension");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_node_methods, on_event) == 16, "node on_event");
 TRELLIS_STATIC_ASSERT(sizeof(trellis_node_factory) == 88, "node factory");
 TRELLIS_STATIC_ASSERT(offsetof(trellis_node_factory, create) == 72, "factory create");
