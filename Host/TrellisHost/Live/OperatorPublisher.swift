@@ -49,8 +49,10 @@ final class OperatorPublisher {
         status.graph = engine.graph.spec.file
         status.startedAt = startedAt
         status.updatedAt = now
-        status.state = engine.limits.halt != nil ? "halted" : state
-        status.haltReason = engine.limits.halt
+        // A hard limit or the kill switch, else a reconciliation or a journal that holds trading back.
+        let halt = engine.limits.halt ?? engine.hold
+        status.state = halt != nil ? "halted" : state
+        status.haltReason = halt
         status.currency = engine.graph.spec.venue.currency
         status.startingEquity = engine.graph.spec.venue.cash
         status.equity = engine.accountEquity
