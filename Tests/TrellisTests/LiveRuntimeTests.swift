@@ -195,7 +195,7 @@ import TrellisHost
     @Test func liveOrdersReachTheVenueOnceAndEveryFillIsBookedOnce() throws {
         var faults = FakeVenueFaults()
         faults.duplicate = 0.05
-        faults.reorder = 0.05
+        faults.reorder = 0.2
         faults.lostResponse = 0.2
         let venue = FakeVenueServer(
             configuration: FakeVenueConfiguration(
@@ -234,6 +234,7 @@ import TrellisHost
         #expect(Set(posts.map(\.clientOrderId)).count == posts.count, "no client order id was posted twice")
         #expect((venue.state.faultsInjected["lostResponse"] ?? 0) > 0, "some answers were lost: \(venue.state.faultsInjected)")
         #expect(result.fills == venue.state.fills, "the host booked \(result.fills) fills, the venue made \(venue.state.fills)")
+        #expect(Self.lifecycleRegressions(result) == 0, "updates that moved an order back reached the nodes")
         #expect(result.live?.realMoney == false)
     }
 
@@ -344,6 +345,42 @@ import TrellisHost
         #expect(output.stderr.contains("stopping gracefully"))
         let replay = try Shell.run([Repository.trellis, "replay", "last", "--journal", journal], timeout: .seconds(60))
         #expect(replay.status == 0 && replay.stdout.contains("= the run's"), "\(replay.stdout)\(replay.stderr)")
+    }
+
+    /// Updates of one order that move it back in its lifecycle (by the order log), or follow its final one.
+    static func lifecycleRegressions(_ result: RunResult) -> Int {
+        func rank(_ status: Int32) -> Int { [0: 0, 1: 1, 2: 2, 3: 3, 9: 3, 10: 3][status] ?? 4 }
+        var last: [String: Int] = [:]
+        var regressions = 0
+        for event in result.orders where event.kind == .update {
+            let order = "\(event.node)/\(event.orderID)"
+            if let previous = last[order], rank(event.status) < previous || previous == 4 { regressions += 1 }
+            last[order] = rank(event.status)
+        }
+        return regressions
+    }
+
+    /// A broker whose venue repeats and reorders its messages (ACCEPTED and FILLED again after
+    /// FILLED): the host drops both as stale, counts them, and the node hears each state once.
+    @Test func staleUpdatesFromABrokerNeverReachTheNode() throws {
+        let broker = try PluginBuilds.c("Tests/Fixtures/plugins/counting_broker.c")
+        func run(stale: Int) throws -> RunResult {
+            let text = """
+                trellis: 1
+                plugins: { load: [\(broker)] }
+                feeds: { goog: { source: csv, path: \(Repository.path("data/GOOG.csv")), symbol: GOOG, lot_size: 1 } }
+                nodes:
+                  trend: { use: sma-cross, inputs: [goog], params: { fast: 10, slow: 20, quantity: 5 } }
+                  desk: { use: counting-broker, inputs: [trend], params: { report: /dev/null, price: 100, stale: \(stale) } }
+                """
+            var options = Backtest.Options(logger: Self.quiet)
+            options.routesOrdersToBrokers = true
+            return try Backtest.prepare(text: text, file: "stale.yaml", options: options).run()
+        }
+        let clean = try run(stale: 0), noisy = try run(stale: 1)
+        #expect(noisy.orders.count == clean.orders.count && noisy.fingerprint == clean.fingerprint, "the stale reports changed nothing")
+        #expect(Self.lifecycleRegressions(noisy) == 0)
+        #expect(!noisy.warnings.contains { $0.contains("desk") }, "a stale report is not the broker's fault: \(noisy.warnings)")
     }
 
     /// A node may reach only what its graph entry allows: the sim-broker's request to an address

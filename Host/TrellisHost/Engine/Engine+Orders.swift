@@ -30,6 +30,21 @@ struct OrderRecord {
     var stage: Stage
     /// Units a broker reported filled so far (orders at brokers only).
     var filled = 0.0
+    /// The order's state as its last update said (`TRELLIS_ORDER_*`; 0: initialized).
+    var status = TRELLIS_ORDER_INITIALIZED
+
+    /// Where a state stands in the lifecycle (initialized → submitted → accepted → partially
+    /// filled or pending cancel or replace → final): an update that would move an order back
+    /// (a venue's ACCEPTED after its FILLED, reordered on the way) is stale.
+    static func rank(_ status: Int32) -> Int {
+        switch status {
+        case TRELLIS_ORDER_INITIALIZED: 0
+        case TRELLIS_ORDER_SUBMITTED: 1
+        case TRELLIS_ORDER_ACCEPTED: 2
+        case TRELLIS_ORDER_PARTIALLY_FILLED, TRELLIS_ORDER_PENDING_CANCEL, TRELLIS_ORDER_PENDING_UPDATE: 3
+        default: 4
+        }
+    }
 }
 
 extension Engine {
@@ -186,6 +201,10 @@ extension Engine {
             var cancel = intent
             cancel.client_order_id = record.order.client_order_id
             paperBaseline?.cancel(intent, now: state.pointee.now) { _, _ in }
+            // The order waits for the venue's word: pending cancel, until CANCELED (or a fill) comes.
+            if record.status != TRELLIS_ORDER_PENDING_CANCEL {
+                queueUpdate(for: record.order, status: TRELLIS_ORDER_PENDING_CANCEL, code: TRELLIS_REASON_NONE, reason: "")
+            }
             sendToBroker(hop, cancel, from: slot(ofID: intent.header.source) ?? hop)
             return
         }
@@ -249,6 +268,19 @@ extension Engine {
             venue.bookReported(UnsafeMutableRawPointer(event).assumingMemoryBound(to: trellis_fill.self))
             orders[key]?.filled += raw.load(fromByteOffset: Self.fillQuantity, as: Double.self)
         }
+        if isUpdate {
+            // An update that would move an order back in its lifecycle (reordered on its way), or
+            // one after its final state, is stale: dropped before anyone sees it.
+            let status = raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)
+            let current = orders[key]?.status
+            // No record: the order ended, or was never known (a cancel of an unknown id); a
+            // broker's order that ended is among its finished ones.
+            let endedAtBroker = current == nil && brokers.finished[raw.load(fromByteOffset: Self.updateClientID, as: UInt64.self)] != nil
+            if current.map({ OrderRecord.rank(status) < OrderRecord.rank($0) }) ?? (!isTerminal(status) || endedAtBroker) {
+                staleUpdates += 1
+                return
+            }
+        }
         // A challenger's orders are not the run's: they stay out of its fingerprint and order log.
         if shadowVenues.isEmpty || branch(ofOrigin: key.origin) == 0 {
             fingerprint.add(UnsafePointer(event))
@@ -259,9 +291,14 @@ extension Engine {
         if let record = orders[key] {
             path = record.path
             if case .denied(let reporter) = record.stage { path = Array(path.prefix { $0 != reporter }) }
-            if isUpdate, isTerminal(raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)) {
-                orders[key] = nil
-                forgetClientID(of: record.order)
+            if isUpdate {
+                let status = raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)
+                if isTerminal(status) {
+                    orders[key] = nil
+                    forgetClientID(of: record.order)
+                } else {
+                    orders[key]?.status = status
+                }
             }
         }
         if let target = slot(ofID: key.origin) { call(target, UnsafePointer(event)) }

@@ -34,6 +34,8 @@ final class Engine {
     var paperBaseline: SimulatedVenue?
     /// The live runtime's state; nil in a backtest. Set before any node is activated, never after.
     var live: LiveState?
+    /// Order updates dropped because they would move an order back in its lifecycle.
+    var staleUpdates = 0
     /// The write-ahead order journal of a paper or live run with a journal.
     var orderJournal: OrderJournal?
     /// Why new orders are denied in a paper or live run, beyond the hard limits: a reconciliation

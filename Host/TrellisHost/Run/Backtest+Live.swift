@@ -171,7 +171,8 @@ extension Backtest {
         var result = result(loopSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         result.live = RunResult.LiveSummary(
             stopReason: reason, inputs: live.inputsTaken, inputsDropped: live.inbox.dropped, outputs: live.outputs.count,
-            outputsSHA256: live.outputs.hex(), realMoney: engine.realMoney, clientOrderIDBase: engine.brokers.base)
+            outputsSHA256: live.outputs.hex(), realMoney: engine.realMoney, clientOrderIDBase: engine.brokers.base, staleUpdates: engine.staleUpdates,
+            resumedFrom: live.resumePoint?.runID, halt: engine.limits.halt ?? engine.hold)
         return result
     }
 }

@@ -68,6 +68,11 @@ public struct RunResult: Sendable, Codable {
         public var realMoney: Bool
         /// The base of the run's client order ids, which a replay gives again.
         public var clientOrderIDBase: UInt64
+        /// Order updates dropped as stale: they would have moved an order back in its lifecycle.
+        public var staleUpdates: Int? = nil
+        /// The run this one resumed (`--resume`), and how its reconciliation ended.
+        public var resumedFrom: String? = nil
+        public var halt: String? = nil
     }
 
     public var totalReturn: Double { finalEquity / startingCash - 1 }

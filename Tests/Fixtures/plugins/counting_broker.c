@@ -3,6 +3,8 @@
  * each new order with "accepted" and one fill at the order's limit price, or at `price` for a
  * market order, and on deactivate writes one line per request to the file `report`:
  * "<new|cancel> <origin> <order id>". It proves which orders reached the real-venue side.
+ * With `stale: 1` it then reports ACCEPTED and FILLED once more, as a venue that reorders and
+ * repeats its messages would: the host must drop both.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@ typedef struct request {
 typedef struct counting_broker {
     const trellis_host *host;
     double price;
+    int64_t stale;
     char report[512];
     request *requests;
     size_t count, capacity;
@@ -32,6 +35,7 @@ static void answer(counting_broker *b, const trellis_order *order) {
     update.header.instrument = order->header.instrument;
     update.order_id = order->order_id;
     update.origin = order->origin;
+    update.client_order_id = order->client_order_id;
     update.side = order->side;
     update.quantity = order->quantity;
     update.status = order->action == TRELLIS_ACTION_CANCEL ? TRELLIS_ORDER_CANCELED : TRELLIS_ORDER_ACCEPTED;
@@ -44,6 +48,7 @@ static void answer(counting_broker *b, const trellis_order *order) {
     fill.header.instrument = order->header.instrument;
     fill.order_id = order->order_id;
     fill.origin = order->origin;
+    fill.client_order_id = order->client_order_id;
     fill.side = order->side;
     fill.quantity = order->quantity;
     fill.price = order->limit_price > 0 ? order->limit_price : b->price;
@@ -51,6 +56,11 @@ static void answer(counting_broker *b, const trellis_order *order) {
     update.status = TRELLIS_ORDER_FILLED;
     update.filled_quantity = order->quantity;
     update.average_price = fill.price;
+    b->host->emit(b->host->ctx, &update.header);
+    if (!b->stale) return;
+    update.status = TRELLIS_ORDER_ACCEPTED;
+    b->host->emit(b->host->ctx, &update.header);
+    update.status = TRELLIS_ORDER_FILLED;
     b->host->emit(b->host->ctx, &update.header);
 }
 
@@ -95,8 +105,9 @@ static trellis_status create(const trellis_node_factory *factory, const trellis_
     const trellis_params *p = args->params;
     trellis_str report = {0, 0};
     double price = 0;
+    int64_t stale = 0;
     if (p->get_string(p->ctx, trellis_cstr("report"), &report) != TRELLIS_OK || p->get_number(p->ctx, trellis_cstr("price"), &price) != TRELLIS_OK ||
-        report.len == 0 || report.len >= 512) {
+        p->get_integer(p->ctx, trellis_cstr("stale"), &stale) != TRELLIS_OK || report.len == 0 || report.len >= 512) {
         snprintf(args->error, args->error_capacity, "report (a file path) and price are needed");
         return TRELLIS_ERR_INVALID;
     }
@@ -104,6 +115,7 @@ static trellis_status create(const trellis_node_factory *factory, const trellis_
     if (b == NULL) return TRELLIS_ERR_NO_MEMORY;
     b->host = args->host;
     b->price = price;
+    b->stale = stale;
     memcpy(b->report, report.ptr, report.len);
     *out = b;
     return TRELLIS_OK;
@@ -112,7 +124,8 @@ static trellis_status create(const trellis_node_factory *factory, const trellis_
 static const char schema[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [\"report\"], \"properties\": {"
     "\"report\": {\"type\": \"string\", \"description\": \"File the requests are written to on deactivate.\"},"
-    "\"price\": {\"type\": \"number\", \"default\": 100, \"description\": \"Fill price of market orders.\"}}}";
+    "\"price\": {\"type\": \"number\", \"default\": 100, \"description\": \"Fill price of market orders.\"},"
+    "\"stale\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 1, \"default\": 0, \"description\": \"1: repeat ACCEPTED and FILLED after each fill.\"}}}";
 
 static const trellis_node_methods methods = {sizeof(trellis_node_methods), 0, activate, on_event, deactivate, destroy, NULL};
 
