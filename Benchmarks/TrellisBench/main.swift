@@ -15,7 +15,7 @@ let usage = """
     Times the product against a baseline measured in the same run, and prints each figure next to
     its target (docs/performance.md). Build with -c release first.
 
-      NAME          benchmarks to run (all when none): startup, csv, routing, sma, memory, features, ffi;
+      NAME          benchmarks to run (all when none): startup, csv, routing, sma, memory, features, ffi, journal;
                     and latency, run only when named: the live path against the fake venue on
                     loopback (300 symbols × 10 messages/s, then memory per symbol; about 2 × --seconds)
       --bars N      bars per replay (default 1,000,000)
@@ -39,7 +39,7 @@ let calls = option("--calls", 10_000_000), bars = option("--bars", 1_000_000), s
 let benchmarks: [String: () throws -> [Figure]] = [
     "ffi": { try FFIBenchmark.run(calls: calls) }, "features": { try FeaturesBenchmark.run(bars: bars) },
     "sma": { try SMABenchmark.run(bars: bars) }, "routing": { try RoutingBenchmark.run(bars: bars) }, "csv": { try CSVBenchmark.run(bars: bars) },
-    "memory": { try MemoryBenchmark.run() }, "startup": { try StartupBenchmark.run() },
+    "memory": { try MemoryBenchmark.run() }, "startup": { try StartupBenchmark.run() }, "journal": { try JournalBenchmark.run(bars: bars) },
 ]
 /// Benchmarks that run only when named: they take wall-clock time of their own.
 let namedOnly: [String: () throws -> [Figure]] = ["latency": { try LatencyBenchmark.run(seconds: seconds) }]

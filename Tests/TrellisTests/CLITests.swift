@@ -211,7 +211,7 @@ import Testing
         let figures = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]]
         #expect(figures?.contains { $0["name"] as? String == "sma-cross in C" && $0["target"] as? Double == 10 } == true)
         let unknown = try Shell.run([Repository.buildDirectory + "/trellis-bench", "nope"])
-        #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: csv, features, ffi, memory, routing, sma, startup"))
+        #expect(unknown.status == 2 && unknown.stderr.contains("no benchmark 'nope'; there is: csv, features, ffi, journal, memory, routing, sma, startup"))
     }
 
     /// The README's shadow example: a run, then its report in the terminal and as a page, read

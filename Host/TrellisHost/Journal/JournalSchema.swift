@@ -119,6 +119,38 @@ enum JournalSchema {
                       host REAL, venue REAL, price REAL, detail TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v7: order events and trades clustered by run") { db in
+            // Keyed by (run_id, seq) in the table itself rather than a second index holding the
+            // key again: a third fewer bytes to write for a backtest with many order events.
+            for (table, columns) in [
+                (
+                    "order_events",
+                    """
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, time INTEGER NOT NULL,
+                    kind TEXT NOT NULL, node TEXT NOT NULL, order_id INTEGER NOT NULL, symbol TEXT NOT NULL, side INTEGER NOT NULL,
+                    status INTEGER NOT NULL, quantity REAL NOT NULL, price REAL NOT NULL, commission REAL NOT NULL,
+                    reason_code INTEGER NOT NULL, reason TEXT NOT NULL, reporter TEXT, PRIMARY KEY (run_id, seq)
+                    """
+                ),
+                (
+                    "trades",
+                    """
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, node TEXT NOT NULL,
+                    symbol TEXT NOT NULL, quantity REAL NOT NULL, entry_time INTEGER NOT NULL, entry_price REAL NOT NULL,
+                    entry_bar INTEGER NOT NULL, entry_step INTEGER NOT NULL, exit_time INTEGER, exit_price REAL, exit_bar INTEGER,
+                    exit_step INTEGER, commission REAL NOT NULL, PRIMARY KEY (run_id, seq)
+                    """
+                ),
+            ] {
+                try db.execute(
+                    sql: """
+                        CREATE TABLE \(table)_clustered (\(columns)) WITHOUT ROWID;
+                        INSERT INTO \(table)_clustered SELECT * FROM \(table);
+                        DROP TABLE \(table);
+                        ALTER TABLE \(table)_clustered RENAME TO \(table);
+                        """)
+            }
+        }
         return migrator
     }
 }

@@ -63,40 +63,74 @@ struct JournalWriter {
 
     /// Closed trades first, in the order they closed, then the open ones.
     private func writeTrades() throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        var insert = try RowInserter(db, sql: "INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for (seq, trade) in (run.trades + run.openTrades).enumerated() {
-            try insert.execute(arguments: [
-                run.runID, seq, trade.node, trade.symbol, trade.quantity, trade.entryTime, trade.entryPrice, trade.entryBar,
-                trade.entryStep, trade.exitTime, trade.exitPrice, trade.exitBar, trade.exitStep, trade.commission,
-            ])
+            insert.add(run.runID)
+            insert.add(seq)
+            insert.add(trade.node)
+            insert.add(trade.symbol)
+            insert.add(trade.quantity)
+            insert.add(trade.entryTime)
+            insert.add(trade.entryPrice)
+            insert.add(trade.entryBar)
+            insert.add(trade.entryStep)
+            insert.add(trade.exitTime) { $0.add($1) }
+            insert.add(trade.exitPrice) { $0.add($1) }
+            insert.add(trade.exitBar) { $0.add($1) }
+            insert.add(trade.exitStep) { $0.add($1) }
+            insert.add(trade.commission)
+            try insert.insert()
         }
     }
 
     /// Every step of the curve, or for a curve longer than `Journal.equityPoints`, the first,
     /// lowest, highest and last step of each of its equal spans.
     private func writeEquity() throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO equity VALUES (?, ?, ?, ?, ?)")
+        var insert = try RowInserter(db, sql: "INSERT INTO equity VALUES (?, ?, ?, ?, ?)")
         for step in Downsample.keepingShape(run.equityValues, spans: Journal.equityPoints / 4) {
-            try insert.execute(arguments: [run.runID, step, run.equityTimes[step], run.equityOpenTimes[step], run.equityValues[step]])
+            insert.add(run.runID)
+            insert.add(step)
+            insert.add(run.equityTimes[step])
+            insert.add(run.equityOpenTimes[step])
+            insert.add(run.equityValues[step])
+            try insert.insert()
         }
     }
 
     private func writePrices() throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)")
+        var insert = try RowInserter(db, sql: "INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)")
         for (position, series) in run.prices.enumerated() {
             for seq in series.prices.indices {
-                try insert.execute(arguments: [run.runID, position, series.symbol, seq, series.times[seq], series.prices[seq]])
+                insert.add(run.runID)
+                insert.add(position)
+                insert.add(series.symbol)
+                insert.add(seq)
+                insert.add(series.times[seq])
+                insert.add(series.prices[seq])
+                try insert.insert()
             }
         }
     }
 
     private func writeOrders() throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO order_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        var insert = try RowInserter(db, sql: "INSERT INTO order_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for (seq, order) in run.orders.enumerated() {
-            try insert.execute(arguments: [
-                run.runID, seq, order.time, order.kind.rawValue, order.node, Int64(bitPattern: order.orderID), order.symbol, order.side,
-                order.status, order.quantity, order.price, order.commission, order.reasonCode, order.reason, order.reporter,
-            ])
+            insert.add(run.runID)
+            insert.add(seq)
+            insert.add(order.time)
+            insert.add(order.kind.rawValue)
+            insert.add(order.node)
+            insert.add(Int64(bitPattern: order.orderID))
+            insert.add(order.symbol)
+            insert.add(order.side)
+            insert.add(order.status)
+            insert.add(order.quantity)
+            insert.add(order.price)
+            insert.add(order.commission)
+            insert.add(order.reasonCode)
+            insert.add(order.reason)
+            insert.add(order.reporter) { $0.add($1) }
+            try insert.insert()
         }
     }
 }

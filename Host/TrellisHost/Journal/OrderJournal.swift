@@ -6,9 +6,9 @@ import GRDB
 /// `trellis replay`) appended once per pass of the loop. One connection, `synchronous = FULL`:
 /// a commit is on the disk when it returns, so a `kill -9` or a power cut after it cannot lose
 /// the order. Engine thread only.
-final class OrderJournal {
-    let runID: String
-    let path: String
+public final class OrderJournal {
+    public let runID: String
+    public let path: String
     private let database: DatabaseQueue
     private var updates: [Update] = []
     private var fills: [Fill] = []
@@ -17,22 +17,31 @@ final class OrderJournal {
     private var updateSeq = 0
     private var fillSeq = 0
 
-    /// An order intent as the journal keeps it.
-    struct Intent {
-        var clientID: UInt64
-        var node: String
-        var orderID: UInt64
-        var broker: String?
-        var symbol: String
-        var side: Int32
-        var type: Int32
-        var timeInForce: Int32
-        var sizeMode: Int32
-        var flags: UInt32
-        var quantity: Double
-        var limitPrice: Double
-        var stopPrice: Double
-        var time: Int64
+    /// An order intent as the journal keeps it (`TRELLIS_*` values as in `trellis_order`).
+    public struct Intent: Sendable {
+        public var clientID: UInt64
+        public var node: String
+        public var orderID: UInt64
+        public var broker: String?
+        public var symbol: String
+        public var side: Int32
+        public var type: Int32
+        public var timeInForce: Int32
+        public var sizeMode: Int32
+        public var flags: UInt32
+        public var quantity: Double
+        public var limitPrice: Double
+        public var stopPrice: Double
+        public var time: Int64
+
+        public init(
+            clientID: UInt64, node: String, orderID: UInt64, broker: String?, symbol: String, side: Int32, type: Int32, timeInForce: Int32,
+            sizeMode: Int32, flags: UInt32, quantity: Double, limitPrice: Double, stopPrice: Double, time: Int64
+        ) {
+            (self.clientID, self.node, self.orderID, self.broker, self.symbol, self.side) = (clientID, node, orderID, broker, symbol, side)
+            (self.type, self.timeInForce, self.sizeMode, self.flags, self.quantity) = (type, timeInForce, sizeMode, flags, quantity)
+            (self.limitPrice, self.stopPrice, self.time) = (limitPrice, stopPrice, time)
+        }
     }
 
     struct Update {
@@ -66,7 +75,7 @@ final class OrderJournal {
 
     /// Opens its connection to `journal`. `maxPages` caps the file (SQLite's `max_page_count`),
     /// for the fault tests: a full disk, injected.
-    init(journal: Journal, runID: String, maxPages: Int? = nil) throws(JournalError) {
+    public init(journal: Journal, runID: String, maxPages: Int? = nil) throws(JournalError) {
         self.runID = runID
         path = journal.path
         do {
@@ -83,7 +92,7 @@ final class OrderJournal {
     }
 
     /// Writes the run's row: it exists from the start, whatever happens later.
-    func begin(startedAt: Int64, mode: String, graphFile: String, graphSHA256: String, resumedFrom: String?) throws(JournalError) {
+    public func begin(startedAt: Int64, mode: String, graphFile: String, graphSHA256: String, resumedFrom: String?) throws(JournalError) {
         try write("start run \(runID) in") { db in
             try db.execute(
                 sql: """
@@ -109,7 +118,7 @@ final class OrderJournal {
 
     /// Commits `intent`, with every update and fill noted before it, in one transaction: when
     /// this returns, the order survives any crash, and only then may it be sent.
-    func commit(_ intent: Intent) throws(JournalError) {
+    public func commit(_ intent: Intent) throws(JournalError) {
         try write("journal order \(intent.clientID) in") { db in
             try writePending(db)
             try db.execute(
