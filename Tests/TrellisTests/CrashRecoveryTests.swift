@@ -59,7 +59,7 @@ import TrellisHost
         let directory = Repository.temporaryDirectory()
         let graph = directory + "/live.yaml", journal = directory + "/journal.sqlite"
         try Self.graph(port: port).write(toFile: graph, atomically: true, encoding: .utf8)
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var reconciled = 0, killedBeforeReconciling = 0
         let started = Date()
         for trial in 1...trials {
@@ -103,6 +103,10 @@ import TrellisHost
         let hostPositions = Dictionary(result.positions.filter { $0.node == nil && $0.quantity != 0 }.map { ($0.symbol, $0.quantity) }) { $1 }
         #expect(hostPositions == book.positions, "the host holds \(hostPositions), the venue \(book.positions) (seed \(seed))")
         #expect(abs(result.finalCash - book.cash) < 1e-6 * 10_000, "the host's cash \(result.finalCash), the venue's \(book.cash) (seed \(seed))")
+        let replay = try Shell.run([Repository.trellis, "replay", "last", "--journal", journal], timeout: .seconds(120))
+        #expect(
+            replay.status == 0 && replay.stdout.contains("= the run's"),
+            "a resumed run replays from the point it restored: \(replay.stdout)\(replay.stderr.suffix(2000))")
         let fills = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fills WHERE kind = 'fill'") ?? 0 }
         #expect(fills == venue.state.fills, "the journal holds \(fills) fills, the venue made \(venue.state.fills)")
         print(
@@ -203,18 +207,5 @@ import TrellisHost
             [Repository.trellis, "run", graph, "--mode", "live", "--journal", journal, "--resume", "last", "--duration", "2s"],
             environment: Self.environment, timeout: .seconds(60))
         #expect(after.stderr.contains("reconciled: the venue's orders, fills and positions match the journal"), "\(after.stderr.suffix(3000))")
-    }
-}
-
-/// A seeded generator for test plans (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -9,7 +9,7 @@ public struct ResumePoint: Sendable, Codable {
     public var runID: String
     var chain: [String]
     var openOrders: [OpenOrder]
-    var fills: [Fill]
+    var fills: [OrderJournal.Fill]
     /// The differences an operator accepted for the run resumed (`trellis reconcile accept`).
     var accepted: [ReconcileDifference]?
 
@@ -32,18 +32,6 @@ public struct ResumePoint: Sendable, Codable {
         var averagePrice: Double
     }
 
-    struct Fill: Sendable, Codable {
-        var kind: String
-        var clientID: UInt64
-        var tradeID: String
-        var time: Int64
-        var node: String
-        var symbol: String
-        var side: Int32
-        var quantity: Double
-        var price: Double
-        var commission: Double
-    }
 }
 
 /// A paper or live run as the write-ahead tables know it, for `trellis reconcile`.
@@ -111,13 +99,14 @@ extension Journal {
                         quantity: row[tolerant: "quantity"], limitPrice: row[tolerant: "limit_price"], stopPrice: row[tolerant: "stop_price"],
                         status: row[tolerant: "status"], filled: row[tolerant: "filled"], averagePrice: row[tolerant: "average_price"])
                 }
-                var fills: [ResumePoint.Fill] = []
+                var fills: [OrderJournal.Fill] = []
                 for run in chain {
                     fills += try Row.fetchAll(db, sql: "SELECT * FROM fills WHERE run_id = ? ORDER BY seq", arguments: [run]).map { row in
-                        ResumePoint.Fill(
+                        OrderJournal.Fill(
                             kind: row[tolerant: "kind"], clientID: UInt64(bitPattern: row[tolerant: "client_id"]), tradeID: row[tolerant: "trade_id"],
                             time: row[tolerant: "time"], node: row[tolerant: "node"], symbol: row[tolerant: "symbol"], side: row[tolerant: "side"],
-                            quantity: row[tolerant: "quantity"], price: row[tolerant: "price"], commission: row[tolerant: "commission"])
+                            quantity: row[tolerant: "quantity"], price: row[tolerant: "price"], commission: row[tolerant: "commission"],
+                            recovered: (row[tolerant: "recovered"] as Int) != 0)
                     }
                 }
                 let acceptedAt: Int64? = row[tolerant: "accepted_at"]

@@ -58,7 +58,7 @@ public final class OrderJournal {
         var recovered: Bool
     }
 
-    struct Fill {
+    struct Fill: Sendable, Codable {
         /// "fill", or "adjustment": the venue's position taken by an operator (`trellis reconcile accept`).
         var kind = "fill"
         var clientID: UInt64
