@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -348,12 +349,10 @@ private struct TestServer {
     }
 
     /// A port nothing listens on (bound, then closed).
-    static func closedPort() async throws -> Int {
-        let server = try await silent()
-        let port = server.port
-        try await server.close()
-        return port
-    }
+    /// A port on loopback that refuses connections and stays so while the test runs: a socket
+    /// bound and never listening, held open (a port a closed server gave back could be taken by
+    /// another test running in parallel before the connection is tried).
+    static func closedPort() async throws -> Int { ClosedPort.shared.port }
 }
 
 private final class Counter: Sendable {
@@ -479,5 +478,23 @@ private struct TestClient {
         func channelInactive(context: ChannelHandlerContext) {
             closed.record(true)
         }
+    }
+}
+
+/// A socket bound to 127.0.0.1 and never listening, for the process's lifetime: connecting to its
+/// port is refused.
+private final class ClosedPort: Sendable {
+    static let shared = ClosedPort()
+    let port: Int
+
+    private init() {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
 }
