@@ -13,6 +13,8 @@ extension Engine {
     /// venue, which did not survive the restart, as canceled. Returns what the graph cannot
     /// take (a node or instrument it no longer has).
     func restore(_ point: ResumePoint) -> String? {
+        // What nodes send while they hear of their recovered fills waits for the reconciliation.
+        hold = "restoring the journal's orders and fills after a restart; new orders are denied until the venue is reconciled"
         func origin(_ node: String) -> (id: UInt32, slot: Int?)? {
             if node == "host" { return (0, nil) }
             guard let slot = graph.nodes.firstIndex(where: { $0.name == node && $0.branch == 0 }) else { return nil }
@@ -75,7 +77,11 @@ extension Engine {
     /// Asks every broker of the graph to reconcile; trading waits until all have answered.
     func startReconciliation(accepted: [ReconcileDifference]?) {
         let brokerSlots = (0..<nodeCount).filter { slots[$0].kind == .broker && slots[$0].branch == 0 }
-        guard routesOrdersToBrokers, !brokerSlots.isEmpty else { return }
+        guard routesOrdersToBrokers, !brokerSlots.isEmpty else {
+            // Paper: the simulated venue is the journal's own; nothing to ask.
+            hold = journalFailure
+            return
+        }
         let reconciliation = Reconciliation(waiting: Set(brokerSlots), startedAt: WallClock.now(), accepted: accepted)
         self.reconciliation = reconciliation
         hold = "reconciling with the venue after a restart; new orders are denied until it ends"
