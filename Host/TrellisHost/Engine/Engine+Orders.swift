@@ -268,15 +268,18 @@ extension Engine {
             venue.bookReported(UnsafeMutableRawPointer(event).assumingMemoryBound(to: trellis_fill.self))
             orders[key]?.filled += raw.load(fromByteOffset: Self.fillQuantity, as: Double.self)
         }
+        let record = orders[key]
+        let status = isUpdate ? raw.load(fromByteOffset: Self.updateStatus, as: Int32.self) : 0
         if isUpdate {
             // An update that would move an order back in its lifecycle (reordered on its way), or
-            // one after its final state, is stale: dropped before anyone sees it.
-            let status = raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)
-            let current = orders[key]?.status
-            // No record: the order ended, or was never known (a cancel of an unknown id); a
-            // broker's order that ended is among its finished ones.
-            let endedAtBroker = current == nil && brokers.finished[raw.load(fromByteOffset: Self.updateClientID, as: UInt64.self)] != nil
-            if current.map({ OrderRecord.rank(status) < OrderRecord.rank($0) }) ?? (!isTerminal(status) || endedAtBroker) {
+            // one after its final state, is stale: dropped before anyone sees it. No record: the
+            // order ended, or was never known (a cancel of an unknown id); a broker's order that
+            // ended is among its finished ones.
+            let stale =
+                if let record { OrderRecord.rank(status) < OrderRecord.rank(record.status) } else {
+                    !isTerminal(status) || brokers.finished[raw.load(fromByteOffset: Self.updateClientID, as: UInt64.self)] != nil
+                }
+            if stale {
                 staleUpdates += 1
                 return
             }
@@ -288,16 +291,15 @@ extension Engine {
             if orderJournal != nil { journalOutcome(UnsafePointer(event)) }
         }
         var path: [Int] = []
-        if let record = orders[key] {
+        if let record {
             path = record.path
             if case .denied(let reporter) = record.stage { path = Array(path.prefix { $0 != reporter }) }
             if isUpdate {
-                let status = raw.load(fromByteOffset: Self.updateStatus, as: Int32.self)
                 if isTerminal(status) {
                     orders[key] = nil
                     forgetClientID(of: record.order)
-                } else {
-                    orders[key]?.status = status
+                } else if status != record.status {
+                    orders.setStatus(status, of: key)
                 }
             }
         }

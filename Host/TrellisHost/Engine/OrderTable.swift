@@ -26,6 +26,12 @@ struct OrderTable {
         }
     }
 
+    /// Sets the state of the order `key`, in place (no copy of its record).
+    mutating func setStatus(_ status: Int32, of key: OrderKey) {
+        guard let index = find(key) else { return }
+        entries[index]?.record.status = status
+    }
+
     /// Every record, in no particular order.
     var values: [OrderRecord] { entries.compactMap { $0?.record } }
 
