@@ -118,6 +118,40 @@ import TrellisHost
             """)
     }
 
+    /// A paper run resumed: the ledger (cash, the node's position) is where the run it continues
+    /// left it, the run's row names that run, and the orders it had open at the paper venue are
+    /// reported canceled (the simulated venue's book does not survive a restart).
+    @Test func aResumedPaperRunStartsFromTheLedgerItLeft() throws {
+        let feed = try LiveRuntimeTests.postingFeed()
+        let directory = Repository.temporaryDirectory()
+        let oneBar = directory + "/one-bar.csv"
+        let bars = try String(contentsOfFile: Repository.path("data/GOOG.csv"), encoding: .utf8).split(separator: "\n")
+        try (bars[0] + "\n" + bars[bars.count - 1] + "\n").write(toFile: oneBar, atomically: true, encoding: .utf8)
+        func graph(_ data: String) -> String {
+            LiveRuntimeTests.graph(
+                feed: feed, extra: "live: { warmup: false, on_stop: keep }",
+                nodes: """
+                      feed: { use: posting-feed, params: { path: \(data), symbol: GOOG } }
+                      trend: { use: sma-cross, inputs: [feed], params: { fast: 10, slow: 20, quantity: 5 } }
+                    """)
+        }
+        let journal = try Journal(path: directory + "/journal.sqlite")
+        var options = Backtest.Options(logger: Self.quiet)
+        options.mode = .paper
+        options.recordIn = journal
+        options.stopAfter = .seconds(2)
+        let first = try Backtest.prepare(text: graph(Repository.path("data/GOOG.csv")), file: directory + "/paper.yaml", options: options).run()
+        try journal.save(first)
+        options.resume = "last"
+        let resumed = try Backtest.prepare(text: graph(oneBar), file: directory + "/paper.yaml", options: options).run()
+        func held(_ result: RunResult) -> Double { result.positions.first { $0.node == "trend" }?.quantity ?? 0 }
+        #expect(first.fills > 10 && held(first) != 0, "the first run traded and holds a position")
+        #expect(held(resumed) == held(first), "the node's position came back: \(held(resumed)) against \(held(first))")
+        #expect(abs(resumed.finalCash - first.finalCash) < 1e-6, "the cash came back: \(resumed.finalCash) against \(first.finalCash)")
+        #expect(resumed.live?.resumedFrom == first.runID)
+        #expect(resumed.live?.halt == nil, "a paper resume has no broker to reconcile and trades at once")
+    }
+
     /// The journal on a full disk (a 1 MiB tmpfs mounted in a user namespace, or, where that
     /// is not allowed, SQLite's page limit): the order that cannot be journaled is not sent,
     /// trading halts with a clear message, and nothing reaches the venue after it.
