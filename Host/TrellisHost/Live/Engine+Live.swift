@@ -94,6 +94,8 @@ extension Engine {
                 inputs.append(end)
                 live.recorder?(inputs)
             } else {
+                // A quiet pass: a reconciliation whose broker never answers still times out.
+                if reconciliation != nil { finishReconciliationIfDone() }
                 live.afterPass?(self)
             }
             if let reason = live.inbox.stopReason {

@@ -60,7 +60,8 @@ extension Engine {
     /// Halts trading because the journal cannot be written, and says so once.
     func haltForJournal(_ error: JournalError) {
         guard journalFailure == nil else { return }
-        journalFailure = "the journal cannot be written (\(error.message)); trading is halted, nothing is sent unjournaled"
+        journalFailure =
+            "the journal cannot be written (\(error.message)); trading is halted, nothing is sent unjournaled. Fix the journal, stop the run, and continue it with 'trellis run ... --resume last'"
         logger.critical("\(journalFailure ?? "")")
         hold = journalFailure
     }

@@ -141,7 +141,8 @@ extension Engine {
     func noteReconciledPosition(_ event: UnsafePointer<trellis_event_header>) {
         guard let reconciliation else { return }
         let quantity = UnsafeRawPointer(event).load(as: trellis_position.self).quantity
-        reconciliation.positions[event.pointee.instrument, default: 0] += quantity.isFinite ? quantity : .nan
+        // Finite: events are checked where they enter (EventValues).
+        reconciliation.positions[event.pointee.instrument, default: 0] += quantity
     }
 
     /// A report a broker made while reconciling about an order the journal never sent.
