@@ -60,7 +60,8 @@ import TrellisHost
             try db.execute(sql: "UPDATE equity SET equity = 'x' WHERE run_id = ? AND step % 3 = 0", arguments: [runID])
             try db.execute(sql: "UPDATE equity SET equity = 1e300 WHERE run_id = ? AND step % 3 = 1", arguments: [runID])
             try db.execute(sql: "UPDATE trades SET entry_price = 'y', quantity = 'x', exit_time = 9223372036854775807 WHERE run_id = ?", arguments: [runID])
-            try db.execute(sql: "UPDATE order_events SET price = 'z', quantity = 1e17 WHERE run_id = ?", arguments: [runID])
+            try db.execute(
+                sql: "UPDATE order_event_chunks SET data = substr(data, 1, 37), strings = 'not json', events = 1e9 WHERE run_id = ?", arguments: [runID])
         }
         for arguments in [
             ["report", "last"], ["report", "--list"], ["report", runID, "--html", scenario.directory + "/page.html"], ["report", "last", "--json"],

@@ -45,8 +45,8 @@ import TrellisHost
             #expect(try String.fetchOne(db, sql: "SELECT parameters FROM run_nodes")?.contains(#""fast":10"#) == true)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM trades") == result.trades.count + result.openTrades.count)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM equity") == result.equityValues.count)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM order_events") == result.orderUpdates + result.fills)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM order_events WHERE kind = 'fill'") == result.fills)
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(events) FROM order_event_chunks") == result.orderUpdates + result.fills)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM order_events") == 0, "order events are packed, not a row each")
             let metrics = try #require(try String.fetchOne(db, sql: "SELECT metrics FROM runs"))
             #expect(metrics.contains("\"sharpe\""))
         }

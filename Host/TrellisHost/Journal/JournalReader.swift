@@ -12,6 +12,7 @@ struct JournalReader {
         }
         let (closed, open) = try trades()
         let equity = try Row.fetchAll(db, sql: "SELECT time, open_time, equity FROM equity WHERE run_id = ? ORDER BY step", arguments: [id])
+        let orders = try orders()
         return RunResult(
             runID: id, startedAt: row[tolerant: "started_at"], hostVersion: row[tolerant: "host_version"], graphFile: row[tolerant: "graph_file"],
             graphSHA256: row[tolerant: "graph_sha256"],
@@ -25,8 +26,9 @@ struct JournalReader {
             lastTime: row[tolerant: "last_time"], equityTimes: equity.map { $0[tolerant: "time"] }, equityOpenTimes: equity.map { $0[tolerant: "open_time"] },
             equityValues: equity.map { $0[tolerant: "equity"] }, metrics: try JournalJSON.value(Metrics.self, from: row[tolerant: "metrics"]),
             prices: try prices(),
-            nodes: try nodes(), plugins: try plugins(), feeds: try feeds(), orders: try orders(), labels: try labels(),
-            warnings: try JournalJSON.value([String].self, from: row[tolerant: "warnings"]), shadow: try shadow(), loopSeconds: row[tolerant: "loop_seconds"],
+            nodes: try nodes(), plugins: try plugins(), feeds: try feeds(), orders: orders.events, labels: try labels(),
+            warnings: try JournalJSON.value([String].self, from: row[tolerant: "warnings"]) + orders.problems, shadow: try shadow(),
+            loopSeconds: row[tolerant: "loop_seconds"],
             mode: row[tolerant: "mode"], live: try (row["live"] as String?).map { try JournalJSON.value(RunResult.LiveSummary.self, from: $0) })
     }
 
@@ -91,7 +93,30 @@ struct JournalReader {
         }
     }
 
-    private func orders() throws -> [RunResult.OrderEvent] {
+    /// The run's order events, and what is wrong with chunks that are damaged or in a format
+    /// this Trellis does not read.
+    private func orders() throws -> (events: [RunResult.OrderEvent], problems: [String]) {
+        let chunks = try Row.fetchAll(db, sql: "SELECT * FROM order_event_chunks WHERE run_id = ? ORDER BY chunk", arguments: [id])
+        guard !chunks.isEmpty else { return (try unpackedOrders(), []) }
+        var events: [RunResult.OrderEvent] = []
+        var problems: [String] = []
+        for row in chunks {
+            let (chunk, count, format): (Int, Int, Int) = (row[tolerant: "chunk"], row[tolerant: "events"], row[tolerant: "format"])
+            guard format == OrderEventChunk.format else {
+                problems.append("order events chunk \(chunk) is in format \(format), which this Trellis does not read: a newer Trellis wrote it")
+                continue
+            }
+            let strings = (try? JournalJSON.value([String].self, from: row[tolerant: "strings"])) ?? []
+            let bytes = [UInt8](Data.fromDatabaseValue(row["data"] as DatabaseValue) ?? Data())
+            let (unpacked, damage) = OrderEventChunk.unpack(OrderEventChunk.Packed(strings: strings, bytes: bytes), count: count)
+            events += unpacked
+            if let damage { problems.append("order events chunk \(chunk) of the journal is damaged: \(damage); the report shows the events before it") }
+        }
+        return (events, problems)
+    }
+
+    /// Order events of runs stored before they were packed, a row each.
+    private func unpackedOrders() throws -> [RunResult.OrderEvent] {
         try Row.fetchAll(db, sql: "SELECT * FROM order_events WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
             let orderID: Int64 = row[tolerant: "order_id"]
             return RunResult.OrderEvent(

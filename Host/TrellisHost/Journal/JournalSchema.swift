@@ -151,6 +151,16 @@ enum JournalSchema {
                         """)
             }
         }
+        migrator.registerMigration("v8: order events packed") { db in
+            // A backtest's order events, packed (OrderEventChunk): a row per event cost more
+            // than the run. Runs stored before keep theirs in `order_events`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE order_event_chunks (
+                      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, chunk INTEGER NOT NULL, first_seq INTEGER NOT NULL,
+                      events INTEGER NOT NULL, format INTEGER NOT NULL, strings TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, chunk));
+                    """)
+        }
         return migrator
     }
 }

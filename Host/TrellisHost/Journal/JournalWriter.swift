@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Writes one run into the journal's tables; the caller holds the transaction.
 struct JournalWriter {
@@ -20,12 +21,17 @@ struct JournalWriter {
                 run.orderUpdates, run.fills, run.loopSeconds, run.equityValues.count, try JournalJSON.text(run.metrics), try JournalJSON.text(run.warnings),
                 try JournalJSON.text(run.lastPrices), try run.live.map { try JournalJSON.text($0) },
             ])
+        // The order events are packed on a second thread while SQLite takes the other tables.
+        let packing = DispatchGroup()
+        let packed = Mutex<[OrderEventChunk.Packed]>([])
+        DispatchQueue.global().async(group: packing) { [run] in packed.withLock { $0 = OrderEventChunk.chunks(of: run.orders) } }
         try writeNodes()
         try writePositions()
         try writeTrades()
         try writeEquity()
         try writePrices()
-        try writeOrders()
+        packing.wait()
+        try writeOrders(packed.withLock { $0 })
         try writeLabels()
         try writeShadow()
     }
@@ -112,24 +118,18 @@ struct JournalWriter {
         }
     }
 
-    private func writeOrders() throws {
-        var insert = try RowInserter(db, sql: "INSERT INTO order_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        for (seq, order) in run.orders.enumerated() {
+    /// In packed chunks (`OrderEventChunk`), a few rows for a whole backtest.
+    private func writeOrders(_ chunks: [OrderEventChunk.Packed]) throws {
+        var insert = try RowInserter(db, sql: "INSERT INTO order_event_chunks VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for (chunk, packed) in chunks.enumerated() {
+            let first = chunk * OrderEventChunk.capacity
             insert.add(run.runID)
-            insert.add(seq)
-            insert.add(order.time)
-            insert.add(order.kind.rawValue)
-            insert.add(order.node)
-            insert.add(Int64(bitPattern: order.orderID))
-            insert.add(order.symbol)
-            insert.add(order.side)
-            insert.add(order.status)
-            insert.add(order.quantity)
-            insert.add(order.price)
-            insert.add(order.commission)
-            insert.add(order.reasonCode)
-            insert.add(order.reason)
-            insert.add(order.reporter) { $0.add($1) }
+            insert.add(chunk)
+            insert.add(first)
+            insert.add(min(OrderEventChunk.capacity, run.orders.count - first))
+            insert.add(OrderEventChunk.format)
+            insert.add(try JournalJSON.text(packed.strings))
+            insert.add(packed.bytes)
             try insert.insert()
         }
     }

@@ -2,8 +2,8 @@ import GRDB
 import GRDBSQLite
 
 /// A prepared INSERT whose values are bound straight to SQLite, without GRDB's boxing of each
-/// argument: the journal's long tables (order events, trades, equity, prices) take hundreds of
-/// thousands of rows per run, and boxing cost more than SQLite's own work.
+/// argument: the journal's long tables (trades, equity, prices) take tens of thousands
+/// of rows per run, and boxing cost more than SQLite's own work.
 struct RowInserter {
     private let statement: Statement
     private let handle: OpaquePointer
@@ -34,6 +34,13 @@ struct RowInserter {
             _ = sqlite3_bind_text(
                 handle, column, UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
                 Self.transient)
+        }
+    }
+
+    mutating func add(_ value: [UInt8]) {
+        column += 1
+        value.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_blob(handle, column, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, Int32(bytes.count), Self.transient)
         }
     }
 
