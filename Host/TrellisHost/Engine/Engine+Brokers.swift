@@ -98,8 +98,8 @@ extension Engine {
     }
 
     /// Moves an order that reached a final state from the open ones to the finished ones.
-    func forgetClientID(of order: trellis_order) {
-        if order.client_order_id != 0 { brokers.finish(order.client_order_id) }
+    func forgetClientID(_ clientID: UInt64) {
+        if clientID != 0 { brokers.finish(clientID) }
     }
 
     /// Units resting at brokers in `instrument`, buys and sells, for the limits.

@@ -65,8 +65,9 @@ extension Engine {
         guard let emitter = slot(ofID: event.pointee.source) else { return }
         deliverToObservers(UnsafePointer(event), from: Int(event.pointee.source))
         let key = OrderKey(origin: order.pointee.origin, orderID: order.pointee.order_id)
-        if orders[key]?.stage == .approved(emitter) {
-            advance(key, from: emitter)
+        let known = orders.place(of: key)
+        if let known, orders[place: known].stage == .approved(emitter) {
+            advance(known, from: emitter)
             return
         }
         if order.pointee.action == TRELLIS_ACTION_CANCEL {
@@ -80,82 +81,75 @@ extension Engine {
             return
         }
         let isHostID = order.pointee.order_id & (1 << 63) != 0
-        guard isHostID || order.pointee.order_id > lastOrderIDs[emitter], orders[key] == nil else {
+        guard isHostID || order.pointee.order_id > lastOrderIDs[emitter], known == nil else {
             reject(
                 order.pointee, code: TRELLIS_REASON_DUPLICATE_ID,
                 reason: "order id \(order.pointee.order_id) is not larger than this node's last one (\(lastOrderIDs[emitter]))")
             return
         }
         if !isHostID { lastOrderIDs[emitter] = order.pointee.order_id }
-        orders[key] = OrderRecord(order: order.pointee, stage: .atVenue)
-        advance(key, from: emitter)
+        advance(orders.insert(OrderRecord(order: order.pointee, stage: .atVenue), for: key), from: emitter)
     }
 
-    /// Moves an order from the node in `slot` to that node's risk node, or to the venue: a
-    /// challenger's own simulated venue, a broker node (when orders go to brokers), or the
-    /// simulated venue after the host's hard limits.
-    private func advance(_ key: OrderKey, from slot: Int) {
-        guard var record = orders[key] else { return }
+    /// Moves the order at `place` from the node in `slot` to that node's risk node, or to the
+    /// venue: a challenger's own simulated venue, a broker node (when orders go to brokers), or
+    /// the simulated venue after the host's hard limits. The record changes where it lives; what
+    /// leaves for a node or a venue is a copy of the intent, as a node's call back into the host
+    /// may change the table.
+    private func advance(_ place: Int, from slot: Int) {
         let hop = slots[slot].orderHop
         let branch = slots[slot].branch
+        var order = orders[place: place].order
+        func settle(_ stage: OrderRecord.Stage) { orders[place: place].stage = stage }
         if hop >= 0, slots[hop].kind == .risk {
-            record.path.append(hop)
-            record.stage = .atRisk(hop)
-            orders[key] = record
-            var intent = record.order
-            intent.header.source = nodeID(slot)
-            withUnsafePointer(to: intent) { pointer in
+            orders[place: place].path.append(hop)
+            settle(.atRisk(hop))
+            order.header.source = nodeID(slot)
+            withUnsafePointer(to: order) { pointer in
                 pointer.withMemoryRebound(to: trellis_event_header.self, capacity: 1) { call(hop, $0) }
             }
         } else if branch > 0 {
-            record.stage = .atVenue
-            orders[key] = record
-            shadowVenues[branch - 1].submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+            settle(.atVenue)
+            shadowVenues[branch - 1].submit(order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
         } else if let hold {
-            record.stage = .deniedByHost
-            orders[key] = record
-            queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: "trading is halted: \(hold)")
-        } else if limits.isActive, let reason = limits.check(record.order, market: market(for: record.order), now: state.pointee.now) {
-            record.stage = .deniedByHost
-            orders[key] = record
-            queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: reason)
+            settle(.deniedByHost)
+            queueUpdate(for: order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: "trading is halted: \(hold)")
+        } else if limits.isActive, let reason = limits.check(order, market: market(for: order), now: state.pointee.now) {
+            settle(.deniedByHost)
+            queueUpdate(for: order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: reason)
         } else if hop >= 0, routesOrdersToBrokers {
             // Fail closed: a daily-loss limit with no broker account to judge cannot pass an order.
             if limits.watchesEquity, brokers.reportedEquity.isEmpty {
-                record.stage = .deniedByHost
-                orders[key] = record
+                settle(.deniedByHost)
                 queueUpdate(
-                    for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT,
+                    for: order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT,
                     reason: "the daily-loss limit has no account from a broker to judge yet")
                 return
             }
-            if let refusal = sizeForBroker(&record.order) {
-                record.stage = .deniedByHost
-                orders[key] = record
-                queueUpdate(for: record.order, status: TRELLIS_ORDER_REJECTED, code: refusal.code, reason: refusal.reason)
+            let refusal = sizeForBroker(&order)
+            orders[place: place].order = order
+            if let refusal {
+                settle(.deniedByHost)
+                queueUpdate(for: order, status: TRELLIS_ORDER_REJECTED, code: refusal.code, reason: refusal.reason)
                 return
             }
-            guard journalIntent(record.order, broker: hop) else {
-                record.stage = .deniedByHost
-                orders[key] = record
-                queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: hold ?? "the journal cannot be written")
+            guard journalIntent(order, broker: hop) else {
+                settle(.deniedByHost)
+                queueUpdate(for: order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: hold ?? "the journal cannot be written")
                 return
             }
-            record.stage = .atBroker(hop)
-            orders[key] = record
-            paperBaseline?.submit(record.order, now: state.pointee.now) { _, _ in }
-            noteSentToBroker(record.order, key: key, broker: hop)
-            sendToBroker(hop, record.order, from: slot)
+            settle(.atBroker(hop))
+            paperBaseline?.submit(order, now: state.pointee.now) { _, _ in }
+            noteSentToBroker(order, key: OrderKey(origin: order.origin, orderID: order.order_id), broker: hop)
+            sendToBroker(hop, order, from: slot)
         } else {
-            if orderJournal != nil, !journalIntent(record.order, broker: nil) {
-                record.stage = .deniedByHost
-                orders[key] = record
-                queueUpdate(for: record.order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: hold ?? "the journal cannot be written")
+            if orderJournal != nil, !journalIntent(order, broker: nil) {
+                settle(.deniedByHost)
+                queueUpdate(for: order, status: TRELLIS_ORDER_DENIED, code: TRELLIS_REASON_LIMIT, reason: hold ?? "the journal cannot be written")
                 return
             }
-            record.stage = .atVenue
-            orders[key] = record
-            venue.submit(record.order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
+            settle(.atVenue)
+            venue.submit(order, now: state.pointee.now) { queue.pointee.append($0, size: $1) }
         }
     }
 
@@ -221,17 +215,17 @@ extension Engine {
 
     /// `trellis.risk/1` approve: the risk node in `slot` passes on an intent it holds, resized.
     func approve(from slot: Int, origin: UInt32, orderID: UInt64, quantity: Double, sizeMode: Int32) -> trellis_status {
-        let key = OrderKey(origin: origin, orderID: orderID)
-        guard var record = orders[key], record.stage == .atRisk(slot) else { return TRELLIS_ERR_NOT_FOUND }
-        let closes = record.order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
+        guard let place = orders.place(of: OrderKey(origin: origin, orderID: orderID)), orders[place: place].stage == .atRisk(slot) else {
+            return TRELLIS_ERR_NOT_FOUND
+        }
+        let closes = orders[place: place].order.order_flags & UInt32(TRELLIS_ORDER_FLAG_CLOSE_POSITION) != 0
         guard quantity.isFinite, quantity > 0 || (closes && quantity == 0), (TRELLIS_SIZE_UNITS...TRELLIS_SIZE_NOTIONAL).contains(sizeMode) else {
             return TRELLIS_ERR_INVALID
         }
-        record.order.quantity = quantity
-        record.order.size_mode = sizeMode
-        record.stage = .approved(slot)
-        orders[key] = record
-        var forward = record.order
+        orders[place: place].order.quantity = quantity
+        orders[place: place].order.size_mode = sizeMode
+        orders[place: place].stage = .approved(slot)
+        var forward = orders[place: place].order
         forward.header.source = nodeID(slot)
         withUnsafePointer(to: forward) { _ = queue.pointee.append(UnsafeRawPointer($0), size: MemoryLayout<trellis_order>.size) }
         return TRELLIS_OK
@@ -239,12 +233,12 @@ extension Engine {
 
     /// `trellis.risk/1` deny: the risk node in `slot` refuses an intent it holds.
     func deny(from slot: Int, origin: UInt32, orderID: UInt64, code: Int32, reason: String) -> trellis_status {
-        let key = OrderKey(origin: origin, orderID: orderID)
-        guard var record = orders[key], record.stage == .atRisk(slot) else { return TRELLIS_ERR_NOT_FOUND }
-        record.stage = .denied(slot)
-        orders[key] = record
+        guard let place = orders.place(of: OrderKey(origin: origin, orderID: orderID)), orders[place: place].stage == .atRisk(slot) else {
+            return TRELLIS_ERR_NOT_FOUND
+        }
+        orders[place: place].stage = .denied(slot)
         queueUpdate(
-            for: record.order, status: TRELLIS_ORDER_DENIED, code: code == TRELLIS_REASON_NONE ? TRELLIS_REASON_RISK : code,
+            for: orders[place: place].order, status: TRELLIS_ORDER_DENIED, code: code == TRELLIS_REASON_NONE ? TRELLIS_REASON_RISK : code,
             reason: reason, reporter: nodeID(slot))
         return TRELLIS_OK
     }
@@ -264,11 +258,11 @@ extension Engine {
             key = OrderKey(
                 origin: raw.load(fromByteOffset: Self.fillOrigin, as: UInt32.self), orderID: raw.load(fromByteOffset: Self.fillOrderID, as: UInt64.self))
         }
+        let place = orders.place(of: key)
         if !isUpdate, routesOrdersToBrokers, let reporter, slots[reporter].kind == .broker {
             venue.bookReported(UnsafeMutableRawPointer(event).assumingMemoryBound(to: trellis_fill.self))
-            orders[key]?.filled += raw.load(fromByteOffset: Self.fillQuantity, as: Double.self)
+            if let place { orders[place: place].filled += raw.load(fromByteOffset: Self.fillQuantity, as: Double.self) }
         }
-        let record = orders[key]
         let status = isUpdate ? raw.load(fromByteOffset: Self.updateStatus, as: Int32.self) : 0
         if isUpdate {
             // An update that would move an order back in its lifecycle (reordered on its way), or
@@ -276,7 +270,7 @@ extension Engine {
             // order ended, or was never known (a cancel of an unknown id); a broker's order that
             // ended is among its finished ones.
             let stale =
-                if let record { OrderRecord.rank(status) < OrderRecord.rank(record.status) } else {
+                if let place { OrderRecord.rank(status) < OrderRecord.rank(orders[place: place].status) } else {
                     !isTerminal(status) || brokers.finished[raw.load(fromByteOffset: Self.updateClientID, as: UInt64.self)] != nil
                 }
             if stale {
@@ -291,15 +285,18 @@ extension Engine {
             if orderJournal != nil { journalOutcome(UnsafePointer(event)) }
         }
         var path: [Int] = []
-        if let record {
-            path = record.path
-            if case .denied(let reporter) = record.stage { path = Array(path.prefix { $0 != reporter }) }
+        if let place {
+            if !orders[place: place].path.isEmpty {
+                path = orders[place: place].path
+                if case .denied(let reporter) = orders[place: place].stage { path = Array(path.prefix { $0 != reporter }) }
+            }
             if isUpdate {
                 if isTerminal(status) {
-                    orders[key] = nil
-                    forgetClientID(of: record.order)
-                } else if status != record.status {
-                    orders.setStatus(status, of: key)
+                    let clientID = orders[place: place].order.client_order_id
+                    orders.remove(key)
+                    forgetClientID(clientID)
+                } else if status != orders[place: place].status {
+                    orders[place: place].status = status
                 }
             }
         }
