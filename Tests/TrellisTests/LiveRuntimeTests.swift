@@ -1,5 +1,6 @@
 import FakeVenue
 import Foundation
+import GRDB
 import Glibc
 import Logging
 import Testing
@@ -105,6 +106,18 @@ import TrellisHost
         #expect(outcome.fingerprintMatches, "replayed \(outcome.replayed.fingerprint), recorded \(result.fingerprint)")
         #expect(outcome.outputsMatch)
         #expect(outcome.replayed.fills == result.fills)
+
+        // A session recorded before the inputs had a file of their own kept them in the journal's
+        // own `live_inputs`: it replays the same.
+        let inputs = directory + "/journal.inputs.sqlite"
+        try DatabaseQueue(path: journal.path).writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS recorded", arguments: [inputs])
+            try db.execute(sql: "INSERT INTO main.live_inputs SELECT * FROM recorded.live_inputs")
+            try db.execute(sql: "DETACH DATABASE recorded")
+        }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: inputs + suffix) }
+        let older = try Replay.run("last", journal: journal, options: Backtest.Options(logger: Self.quiet))
+        #expect(older.inputs == outcome.inputs && older.fingerprintMatches && older.outputsMatch)
     }
 
     /// Real money needs --real-money and the graph's real_money: true; either alone is refused.
@@ -181,7 +194,11 @@ import TrellisHost
         #expect(result.fills > 10, "the strategy traded on the simulated venue")
         let report = directory + "/report.html"
         try HTMLReport.render(result).write(toFile: report, atomically: true, encoding: .utf8)
-        for file in [directory + "/journal.sqlite", directory + "/journal.sqlite-wal", report] {
+        #expect(FileManager.default.fileExists(atPath: directory + "/journal.inputs.sqlite"), "the inputs were recorded beside the journal")
+        for file in [
+            directory + "/journal.sqlite", directory + "/journal.sqlite-wal", directory + "/journal.inputs.sqlite", directory + "/journal.inputs.sqlite-wal",
+            report,
+        ] {
             guard let bytes = FileManager.default.contents(atPath: file) else { continue }
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "the secret is in \(file)")
         }

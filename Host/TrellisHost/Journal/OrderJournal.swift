@@ -2,18 +2,19 @@ import Foundation
 import GRDB
 
 /// The write-ahead journal of a paper or live run (docs/journal.md): the run's row at its start,
-/// every order intent committed before it leaves the host, every update, fill and input (for
-/// `trellis replay`) appended once per pass of the loop. One connection, `synchronous = FULL`:
-/// a commit is on the disk when it returns, so a `kill -9` or a power cut after it cannot lose
-/// the order. Engine thread only.
+/// every order intent committed before it leaves the host, every update and fill appended once
+/// per pass of the loop. One connection, `synchronous = FULL`: a commit is on the disk when it
+/// returns, so a `kill -9` or a power cut after it cannot lose the order. The inputs (for
+/// `trellis replay`) go to a file of their own, written by a thread of its own (`InputLog`).
+/// Engine thread only.
 public final class OrderJournal {
     public let runID: String
     public let path: String
     private let database: DatabaseQueue
+    private let inputLog: InputLog
     private var updates: [Update] = []
     private var fills: [Fill] = []
     private var inputs: [LiveInput] = []
-    private var inputSeq = 0
     private var updateSeq = 0
     private var fillSeq = 0
 
@@ -89,6 +90,7 @@ public final class OrderJournal {
         } catch {
             throw JournalError(error, path: journal.path, doing: "open the order journal in")
         }
+        inputLog = try InputLog(journalPath: journal.path, runID: runID)
     }
 
     /// Writes the run's row: it exists from the start, whatever happens later.
@@ -140,14 +142,23 @@ public final class OrderJournal {
     func note(_ taken: [LiveInput]) { inputs += taken }
     var hasPending: Bool { !updates.isEmpty || !fills.isEmpty || !inputs.isEmpty }
 
-    /// Commits the updates and fills noted since the last commit (once per pass of the live loop).
+    /// Commits the updates and fills noted since the last commit, and records the inputs (once
+    /// per pass of the live loop). A pass without updates or fills syncs nothing.
     func flush() throws(JournalError) {
-        guard hasPending else { return }
-        try write("append order updates to") { db in try writePending(db) }
+        if !updates.isEmpty || !fills.isEmpty { try write("append order updates to") { db in try writePending(db) } }
+        try flushInputs()
+    }
+
+    private func flushInputs() throws(JournalError) {
+        guard !inputs.isEmpty else { return }
+        try inputLog.append(inputs)
+        inputs.removeAll(keepingCapacity: true)
     }
 
     /// Marks the run's row: stopped, or halted and why.
     func end(state: String, halt: String?, at time: Int64) throws(JournalError) {
+        try flushInputs()
+        try inputLog.finish()
         try write("end run \(runID) in") { db in
             try writePending(db)
             try db.execute(sql: "UPDATE live_runs SET state = ?, halt = ?, ended_at = ? WHERE run_id = ?", arguments: [state, halt, time, runID])
@@ -211,25 +222,8 @@ public final class OrderJournal {
                 ])
             }
         }
-        if !inputs.isEmpty {
-            let insert = try db.makeStatement(
-                sql: """
-                    INSERT INTO live_inputs (run_id, seq, kind, slot, ref, connection, event, status, outcome, code, elapsed, taken_at, headers, payload, text)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for input in inputs {
-                let headers = input.headers.isEmpty ? nil : try JournalJSON.text(input.headers)
-                try insert.execute(arguments: [
-                    runID, inputSeq, input.kind.rawValue, input.slot, Int64(bitPattern: input.id), Int64(bitPattern: input.connection), input.event,
-                    input.status, input.outcome, input.code, input.elapsed, input.takenAt, headers, input.payload.isEmpty ? nil : Data(input.payload),
-                    input.text.isEmpty ? nil : input.text,
-                ])
-                inputSeq += 1
-            }
-        }
         updates.removeAll(keepingCapacity: true)
         fills.removeAll(keepingCapacity: true)
-        inputs.removeAll(keepingCapacity: true)
     }
 
     private func write(_ doing: String, _ body: (Database) throws -> Void) throws(JournalError) {
