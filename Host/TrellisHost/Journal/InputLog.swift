@@ -111,19 +111,19 @@ final class InputLog: @unchecked Sendable {
         }
     }
 
-    /// The table, as the journal had it (schema v4) before the inputs moved here.
+    /// The table, as the journal's own schema v4 made it (and still does, for the runs recorded
+    /// before the inputs moved here).
+    static let tableSQL = """
+        CREATE TABLE live_inputs (
+          run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind INTEGER NOT NULL, slot INTEGER NOT NULL, ref INTEGER NOT NULL,
+          connection INTEGER NOT NULL, event INTEGER NOT NULL, status INTEGER NOT NULL, outcome INTEGER NOT NULL,
+          code INTEGER NOT NULL, elapsed INTEGER NOT NULL, taken_at INTEGER NOT NULL, headers TEXT, payload BLOB, text TEXT,
+          PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+        """
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: live inputs") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE live_inputs (
-                      run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind INTEGER NOT NULL, slot INTEGER NOT NULL, ref INTEGER NOT NULL,
-                      connection INTEGER NOT NULL, event INTEGER NOT NULL, status INTEGER NOT NULL, outcome INTEGER NOT NULL,
-                      code INTEGER NOT NULL, elapsed INTEGER NOT NULL, taken_at INTEGER NOT NULL, headers TEXT, payload BLOB, text TEXT,
-                      PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
-                    """)
-        }
+        migrator.registerMigration("v1: live inputs") { db in try db.execute(sql: tableSQL) }
         return migrator
     }
 }

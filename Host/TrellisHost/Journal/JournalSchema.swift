@@ -76,15 +76,9 @@ enum JournalSchema {
                     """)
         }
         migrator.registerMigration("v4: live inputs") { db in
-            // Written while a paper or live run goes on, before its `runs` row exists: no foreign key.
-            try db.execute(
-                sql: """
-                    CREATE TABLE live_inputs (
-                      run_id TEXT NOT NULL, seq INTEGER NOT NULL, kind INTEGER NOT NULL, slot INTEGER NOT NULL, ref INTEGER NOT NULL,
-                      connection INTEGER NOT NULL, event INTEGER NOT NULL, status INTEGER NOT NULL, outcome INTEGER NOT NULL,
-                      code INTEGER NOT NULL, elapsed INTEGER NOT NULL, taken_at INTEGER NOT NULL, headers TEXT, payload BLOB, text TEXT,
-                      PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
-                    """)
+            // Written while a paper or live run goes on, before its `runs` row exists: no foreign
+            // key. Runs now record them in a file of their own (InputLog), in this same table.
+            try db.execute(sql: InputLog.tableSQL)
         }
         migrator.registerMigration("v5: live summary") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN live TEXT")
