@@ -11,8 +11,12 @@ import TrellisHost
     /// ids that go back as well as forward, host-assigned ids, empty and repeated texts, minus zero.
     static func variedEvents(from template: RunResult.OrderEvent) -> [RunResult.OrderEvent] {
         var generator = SeededRandom(seed: 20_261_203)
-        let texts = ["", "trend", "GOOG", "drawdown", "a reason, with words", "ünïcode ✓"]
-        let numbers = [0.0, -0.0, 100, 169.02, -3.5e-9, 1.7976931348623157e308, 5e-324, 33.804]
+        // "é" twice: precomposed, and "e" with a combining accent (equal to Swift's `==`, not in bytes).
+        let texts = ["", "trend", "GOOG", "drawdown", "a reason, with words", "ünïcode ✓", "caf\u{E9}", "cafe\u{301}"]
+        let numbers = [
+            0.0, -0.0, 100, 169.02, -3.5e-9, 1.7976931348623157e308, 5e-324, 33.804, .nan, -.nan, Double(nan: 7, signaling: false), .infinity,
+            -.infinity,
+        ]
         return (0..<20_000).map { index in
             var event = template
             event.time = index % 97 == 0 ? Int64.random(in: Int64.min...Int64.max, using: &generator) : Int64(index) * 60_000_000_000 - 7
@@ -40,9 +44,14 @@ import TrellisHost
         return (journal, result)
     }
 
+    /// Field by field, texts by their bytes and numbers by their bits.
     private func same(_ left: RunResult.OrderEvent, _ right: RunResult.OrderEvent) -> Bool {
-        left == right && left.quantity.bitPattern == right.quantity.bitPattern && left.price.bitPattern == right.price.bitPattern
-            && left.commission.bitPattern == right.commission.bitPattern
+        func bytes(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
+        return left.time == right.time && left.kind == right.kind && bytes(left.node) == bytes(right.node) && left.orderID == right.orderID
+            && bytes(left.symbol) == bytes(right.symbol) && left.side == right.side && left.status == right.status
+            && left.quantity.bitPattern == right.quantity.bitPattern && left.price.bitPattern == right.price.bitPattern
+            && left.commission.bitPattern == right.commission.bitPattern && left.reasonCode == right.reasonCode
+            && bytes(left.reason) == bytes(right.reason) && bytes(left.reporter) == bytes(right.reporter)
     }
 
     @Test func everyFieldComesBackBitForBit() throws {
@@ -72,6 +81,21 @@ import TrellisHost
         #expect(problems.count == 2)
         #expect(problems.contains { $0.contains("chunk 1 of the journal is damaged: event") && $0.contains("of 8192 is cut short or damaged") })
         #expect(problems.contains { $0.contains("chunk 2 is in format 99") && $0.contains("a newer Trellis wrote it") })
+    }
+
+    @Test func aMissingChunkOrAnImpossibleCountIsSaidAndNothingBlowsUp() throws {
+        let template = try #require(try JournalTests.googRun().orders.first)
+        let events = Self.variedEvents(from: template)
+        let (journal, result) = try stored(events)
+        try DatabaseQueue(path: journal.path).write { db in
+            try db.execute(sql: "DELETE FROM order_event_chunks WHERE chunk = 1")
+            try db.execute(sql: "UPDATE order_event_chunks SET events = 9223372036854775807 WHERE chunk = 2")
+        }
+        let loaded = try journal.load(result.runID)
+        #expect(loaded.orders.count == 8_192)
+        #expect(zip(loaded.orders, events).allSatisfy(same))
+        #expect(loaded.warnings.contains { $0.contains("chunk 2 starts at event 16384, where event 8192 was due: a chunk is missing") })
+        #expect(loaded.warnings.contains { $0.contains("chunk 2 claims 9223372036854775807 events") && $0.contains("it was skipped") })
     }
 
     @Test func aRunStoredBeforePackingReadsItsRows() throws {

@@ -34,8 +34,14 @@ struct OrderTable {
     /// Valid until the order is removed. Never hold it across a call into a node: a node's call
     /// back into the host may change the table.
     subscript(place place: Int) -> OrderRecord {
-        _read { yield records[place] }
-        _modify { yield &records[place] }
+        _read {
+            assert(live[place], "order place \(place) was freed")
+            yield records[place]
+        }
+        _modify {
+            assert(live[place], "order place \(place) was freed")
+            yield &records[place]
+        }
     }
 
     /// A copy of order `key`'s record; setting nil removes the order. For the paths off the

@@ -33,6 +33,8 @@ final class InputLog: @unchecked Sendable {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
+            // WAL: a replay reads while a run writes, and NORMAL syncs only at checkpoints.
+            configuration.journalMode = .wal
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
@@ -41,13 +43,15 @@ final class InputLog: @unchecked Sendable {
         }
     }
 
-    /// Hands `inputs` to the writer; throws the writer's first failure, if any.
+    /// Hands `inputs` to the writer. After the writer's first failure nothing more is taken or
+    /// written (the file would have a hole): that failure is thrown instead.
     func append(_ inputs: [LiveInput]) throws(JournalError) {
         guard !inputs.isEmpty else { return }
         let (failure, startDrain) = pending.withLock { state -> (JournalError?, Bool) in
+            if let failure = state.failure { return (failure, false) }
             state.inputs += inputs
             defer { state.draining = true }
-            return (state.failure, !state.draining)
+            return (nil, !state.draining)
         }
         if let failure { throw failure }
         if startDrain { writer.async { self.drain() } }
@@ -59,11 +63,11 @@ final class InputLog: @unchecked Sendable {
         if let failure = pending.withLock({ $0.failure }) { throw failure }
     }
 
-    /// Writes what has gathered, until nothing is left.
+    /// Writes what has gathered, until nothing is left or a write fails.
     private func drain() {
         while true {
             let batch = pending.withLock { state -> [LiveInput] in
-                let taken = state.inputs
+                let taken = state.failure == nil ? state.inputs : []
                 state.inputs = []
                 if taken.isEmpty { state.draining = false }
                 return taken

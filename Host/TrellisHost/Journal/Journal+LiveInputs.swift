@@ -24,6 +24,7 @@ extension Journal {
     private static var readOnly: Configuration {
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(30)
         return configuration
     }
 }

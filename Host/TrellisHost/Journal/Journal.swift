@@ -71,18 +71,11 @@ public final class Journal: Sendable {
             throw JournalError("run \(run.runID) was not stored in \(path): \(problem); the figures of a run must be finite numbers")
         }
         do {
-            try database.writeWithoutTransaction { db in
-                // Not synced at its commit, only when the log is copied into the file (a
-                // checkpoint): a power cut may lose the run, never damage the journal, and a
-                // backtest can be run again to the same fingerprint. A paper or live run's
-                // orders are synced as they happen (OrderJournal).
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                try db.inTransaction {
-                    try JournalWriter(db: db, run: run).write()
-                    return .commit
-                }
-            }
+            // GRDB's pool runs its writer with `synchronous = NORMAL` (WAL): a run's commit is
+            // synced when the log is copied into the file. A power cut may lose the last run,
+            // never damage the journal; a backtest runs again to the same fingerprint, and a
+            // paper or live run's orders were synced as they happened (OrderJournal).
+            try database.write { db in try JournalWriter(db: db, run: run).write() }
         } catch {
             throw JournalError(error, path: path, doing: "write run \(run.runID) to")
         }

@@ -100,17 +100,32 @@ struct JournalReader {
         guard !chunks.isEmpty else { return (try unpackedOrders(), []) }
         var events: [RunResult.OrderEvent] = []
         var problems: [String] = []
+        var next = 0
         for row in chunks {
             let (chunk, count, format): (Int, Int, Int) = (row[tolerant: "chunk"], row[tolerant: "events"], row[tolerant: "format"])
-            guard format == OrderEventChunk.format else {
-                problems.append("order events chunk \(chunk) is in format \(format), which this Trellis does not read: a newer Trellis wrote it")
+            let first: Int = row[tolerant: "first_seq"]
+            if first != next {
+                problems.append("order events chunk \(chunk) starts at event \(first), where event \(next) was due: a chunk is missing or repeated")
+            }
+            next = first &+ max(0, count)
+            guard (0...OrderEventChunk.capacity).contains(count) else {
+                problems.append("order events chunk \(chunk) claims \(count) events; a chunk holds at most \(OrderEventChunk.capacity): it was skipped")
                 continue
             }
-            let strings = (try? JournalJSON.value([String].self, from: row[tolerant: "strings"])) ?? []
+            guard format == OrderEventChunk.format else {
+                problems.append(
+                    "order events chunk \(chunk) is in format \(format), which this Trellis does not read (a newer Trellis wrote it, or it is damaged): it was skipped"
+                )
+                continue
+            }
+            guard let strings = try? JournalJSON.value([String].self, from: row[tolerant: "strings"]) else {
+                problems.append("order events chunk \(chunk) of the journal is damaged: its list of texts is not JSON; it was skipped")
+                continue
+            }
             let bytes = [UInt8](Data.fromDatabaseValue(row["data"] as DatabaseValue) ?? Data())
             let (unpacked, damage) = OrderEventChunk.unpack(OrderEventChunk.Packed(strings: strings, bytes: bytes), count: count)
             events += unpacked
-            if let damage { problems.append("order events chunk \(chunk) of the journal is damaged: \(damage); the report shows the events before it") }
+            if let damage { problems.append("order events chunk \(chunk) of the journal is damaged: \(damage); the events after the damage are missing") }
         }
         return (events, problems)
     }

@@ -28,13 +28,22 @@ enum OrderEventChunk {
     }
 
     static func pack(_ events: ArraySlice<RunResult.OrderEvent>) -> Packed {
+        // Texts are told apart by their bytes: Swift's `==` takes "é" and "e\u{301}" for one.
         var strings: [String] = []
-        var indexes: [String: UInt64] = [:]
+        var indexes: [[UInt8]: UInt64] = [:]
         func index(_ text: String) -> UInt64 {
-            if let known = indexes[text] { return known }
-            indexes[text] = UInt64(strings.count)
+            let bytes = Array(text.utf8)
+            if let known = indexes[bytes] { return known }
+            indexes[bytes] = UInt64(strings.count)
             strings.append(text)
             return UInt64(strings.count - 1)
+        }
+        func differ(_ left: String?, _ right: String?) -> Bool {
+            switch (left, right) {
+            case (nil, nil): false
+            case (let left?, let right?): !left.utf8.elementsEqual(right.utf8)
+            default: true
+            }
         }
         var out = Writer(bytes: [])
         out.bytes.reserveCapacity(events.count * 24)
@@ -43,17 +52,17 @@ enum OrderEventChunk {
             var mask: UInt16 = 0
             if event.time != last.time { mask |= Field.time.rawValue }
             if event.kind != last.kind { mask |= Field.kind.rawValue }
-            if event.node != last.node { mask |= Field.node.rawValue }
+            if differ(event.node, last.node) { mask |= Field.node.rawValue }
             if event.orderID != last.orderID { mask |= Field.orderID.rawValue }
-            if event.symbol != last.symbol { mask |= Field.symbol.rawValue }
+            if differ(event.symbol, last.symbol) { mask |= Field.symbol.rawValue }
             if event.side != last.side { mask |= Field.side.rawValue }
             if event.status != last.status { mask |= Field.status.rawValue }
             if event.quantity.bitPattern != last.quantity.bitPattern { mask |= Field.quantity.rawValue }
             if event.price.bitPattern != last.price.bitPattern { mask |= Field.price.rawValue }
             if event.commission.bitPattern != last.commission.bitPattern { mask |= Field.commission.rawValue }
             if event.reasonCode != last.reasonCode { mask |= Field.reasonCode.rawValue }
-            if event.reason != last.reason { mask |= Field.reason.rawValue }
-            if event.reporter != last.reporter { mask |= Field.reporter.rawValue }
+            if differ(event.reason, last.reason) { mask |= Field.reason.rawValue }
+            if differ(event.reporter, last.reporter) { mask |= Field.reporter.rawValue }
             out.byte(UInt8(mask & 0xFF))
             out.byte(UInt8(mask >> 8))
             if mask & Field.time.rawValue != 0 { out.signed(event.time &- last.time) }
@@ -87,7 +96,13 @@ enum OrderEventChunk {
                 guard mask & ~known == 0 else { throw Damage() }
                 func has(_ field: Field) -> Bool { mask & field.rawValue != 0 }
                 if has(.time) { event.time = event.time &+ (try reader.signed()) }
-                if has(.kind) { event.kind = try reader.byte() == 1 ? .fill : .update }
+                if has(.kind) {
+                    switch try reader.byte() {
+                    case 0: event.kind = .update
+                    case 1: event.kind = .fill
+                    default: throw Damage()
+                    }
+                }
                 if has(.node) { event.node = try reader.text() }
                 if has(.orderID) { event.orderID = event.orderID &+ UInt64(bitPattern: try reader.signed()) }
                 if has(.symbol) { event.symbol = try reader.text() }

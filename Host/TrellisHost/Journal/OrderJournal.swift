@@ -151,18 +151,20 @@ public final class OrderJournal {
 
     private func flushInputs() throws(JournalError) {
         guard !inputs.isEmpty else { return }
+        defer { inputs.removeAll(keepingCapacity: true) }
         try inputLog.append(inputs)
-        inputs.removeAll(keepingCapacity: true)
     }
 
     /// Marks the run's row: stopped, or halted and why.
+    /// The orders' updates and fills and the run's state go first: a failure of the inputs file
+    /// (thrown after) costs the replay, never the orders.
     func end(state: String, halt: String?, at time: Int64) throws(JournalError) {
-        try flushInputs()
-        try inputLog.finish()
         try write("end run \(runID) in") { db in
             try writePending(db)
             try db.execute(sql: "UPDATE live_runs SET state = ?, halt = ?, ended_at = ? WHERE run_id = ?", arguments: [state, halt, time, runID])
         }
+        try flushInputs()
+        try inputLog.finish()
     }
 
     /// Sets the run's state (and why it halted) while it goes on.

@@ -109,7 +109,8 @@ extension Backtest {
     func connectLive() {
         guard let live = engine.live else { return }
         if let orderJournal = engine.orderJournal {
-            // Inputs are committed with the pass's order updates and fills, in one transaction.
+            // Once per pass: the pass's order updates and fills are committed, its inputs handed
+            // to the inputs file's writer.
             live.recorder = { [unowned engine] inputs in
                 orderJournal.note(inputs)
                 engine.flushOrderJournal()
