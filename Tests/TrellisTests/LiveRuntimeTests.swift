@@ -120,6 +120,41 @@ import TrellisHost
         #expect(older.inputs == outcome.inputs && older.fingerprintMatches && older.outputsMatch)
     }
 
+    /// The inputs file full (SQLite's page limit): trading halts and says which file and why,
+    /// the inputs are not taken again after the failure, and the run's end still commits its
+    /// orders and marks the run halted in the journal.
+    @Test func aFullInputsFileHaltsAndTheOrdersAreStillJournaled() throws {
+        let feed = try Self.postingFeed()
+        let data = Repository.path("data/GOOG.csv")
+        let text = Self.graph(
+            feed: feed, extra: "live: { warmup: false }",
+            nodes: """
+                  feed: { use: posting-feed, params: { path: \(data), symbol: GOOG, every_us: 200 } }
+                  trend: { use: sma-cross, inputs: [feed], params: { fast: 10, slow: 20, quantity: 0.9999, sizing: equity } }
+                """)
+        let directory = Repository.temporaryDirectory()
+        let journal = try Journal(path: directory + "/journal.sqlite")
+        var options = Backtest.Options(logger: Self.quiet)
+        options.mode = .paper
+        options.stopAfter = .seconds(3)
+        options.recordIn = journal
+        // A fresh inputs file has its schema in 2 pages; room for about 40 KiB of inputs more.
+        options.inputsPageLimit = 12
+        let result = try Backtest.prepare(text: text, file: directory + "/paper.yaml", options: options).run()
+        let halt = try #require(result.live?.halt, "the run halted")
+        #expect(halt.contains("cannot record inputs in") && halt.contains("journal.inputs.sqlite") && halt.contains("disk is full"), "\(halt)")
+        #expect(result.fills > 0, "the strategy traded before the file filled")
+        let (state, orders, fills) = try DatabaseQueue(path: journal.path).read { db in
+            (
+                try String.fetchOne(db, sql: "SELECT state FROM live_runs WHERE run_id = ?", arguments: [result.runID]),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM orders WHERE run_id = ?", arguments: [result.runID]) ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM fills WHERE run_id = ?", arguments: [result.runID]) ?? 0
+            )
+        }
+        #expect(state == "halted", "the run's end was journaled: \(state ?? "nothing")")
+        #expect(orders > 0 && fills == result.fills, "every fill of the run is in the journal: \(fills) of \(result.fills)")
+    }
+
     /// Real money needs --real-money and the graph's real_money: true; either alone is refused.
     @Test func realMoneyNeedsTheCommandAndTheGraph() throws {
         let broker = try PluginBuilds.c("Tests/Fixtures/plugins/counting_broker.c")

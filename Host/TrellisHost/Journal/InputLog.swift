@@ -27,7 +27,8 @@ final class InputLog: @unchecked Sendable {
         journalPath.hasSuffix(".sqlite") ? String(journalPath.dropLast(".sqlite".count)) + ".inputs.sqlite" : journalPath + ".inputs"
     }
 
-    init(journalPath: String, runID: String) throws(JournalError) {
+    /// `maxPages` caps the file (SQLite's `max_page_count`), for the fault tests.
+    init(journalPath: String, runID: String, maxPages: Int? = nil) throws(JournalError) {
         path = Self.path(besideJournal: journalPath)
         self.runID = runID
         do {
@@ -35,7 +36,10 @@ final class InputLog: @unchecked Sendable {
             configuration.busyMode = .timeout(30)
             // WAL: a replay reads while a run writes, and NORMAL syncs only at checkpoints.
             configuration.journalMode = .wal
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                if let maxPages { try db.execute(sql: "PRAGMA max_page_count = \(maxPages)") }
+            }
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {

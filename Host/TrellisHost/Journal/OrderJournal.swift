@@ -75,8 +75,8 @@ public final class OrderJournal {
     }
 
     /// Opens its connection to `journal`. `maxPages` caps the file (SQLite's `max_page_count`),
-    /// for the fault tests: a full disk, injected.
-    public init(journal: Journal, runID: String, maxPages: Int? = nil) throws(JournalError) {
+    /// and `inputPages` the inputs file, for the fault tests: a full disk, injected.
+    public init(journal: Journal, runID: String, maxPages: Int? = nil, inputPages: Int? = nil) throws(JournalError) {
         self.runID = runID
         path = journal.path
         do {
@@ -90,7 +90,7 @@ public final class OrderJournal {
         } catch {
             throw JournalError(error, path: journal.path, doing: "open the order journal in")
         }
-        inputLog = try InputLog(journalPath: journal.path, runID: runID)
+        inputLog = try InputLog(journalPath: journal.path, runID: runID, maxPages: inputPages)
     }
 
     /// Writes the run's row: it exists from the start, whatever happens later.

@@ -68,7 +68,8 @@ extension Backtest {
             return
         }
         do {
-            let orderJournal = try OrderJournal(journal: journal, runID: runID, maxPages: options.journalPageLimit)
+            let orderJournal = try OrderJournal(
+                journal: journal, runID: runID, maxPages: options.journalPageLimit, inputPages: options.inputsPageLimit)
             let point = try options.resume.map { reference throws(JournalError) in try journal.resumePoint(reference) }
             engine.brokers.base = try orderJournal.lastClientID()
             try orderJournal.begin(

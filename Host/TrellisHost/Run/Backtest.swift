@@ -62,6 +62,8 @@ public final class Backtest {
         /// Caps the journal's size in pages of 4 KiB for the order journal's writes (SQLite's
         /// `max_page_count`): a full disk, injected, for fault tests.
         public var journalPageLimit: Int?
+        /// The same for the file of recorded inputs beside the journal (`InputLog`).
+        public var inputsPageLimit: Int?
         /// Paper and live: where the run publishes its state for the operator endpoint.
         public var operatorBoard: OperatorBoard?
         /// Paper and live: called on the engine thread after each input from the network (a
