@@ -84,22 +84,33 @@ import TrellisHost
     }
 
     /// A recorded paper session replays offline to the same fingerprint and the same requests.
-    @Test func aRecordedSessionReplaysToTheSameFingerprint() throws {
-        let feed = try Self.postingFeed()
+    /// A paper session of SMA-cross on GOOG bars a C feed posts every `every` µs, recorded in a
+    /// new journal; `configure` adjusts the options.
+    static func recordedPaperSession(
+        every: Int, seconds: Int, _ configure: (inout Backtest.Options) -> Void = { _ in }
+    ) throws -> (
+        directory: String, journal: Journal, result: RunResult
+    ) {
+        let feed = try postingFeed()
         let data = Repository.path("data/GOOG.csv")
-        let text = Self.graph(
+        let text = graph(
             feed: feed, extra: "live: { warmup: false }",
             nodes: """
-                  feed: { use: posting-feed, params: { path: \(data), symbol: GOOG, every_us: 20 } }
+                  feed: { use: posting-feed, params: { path: \(data), symbol: GOOG, every_us: \(every) } }
                   trend: { use: sma-cross, inputs: [feed], params: { fast: 10, slow: 20, quantity: 0.9999, sizing: equity } }
                 """)
         let directory = Repository.temporaryDirectory()
         let journal = try Journal(path: directory + "/journal.sqlite")
-        var options = Backtest.Options(logger: Self.quiet)
+        var options = Backtest.Options(logger: quiet)
         options.mode = .paper
-        options.stopAfter = .seconds(2)
+        options.stopAfter = .seconds(seconds)
         options.recordIn = journal
-        let result = try Backtest.prepare(text: text, file: directory + "/paper.yaml", options: options).run()
+        configure(&options)
+        return (directory, journal, try Backtest.prepare(text: text, file: directory + "/paper.yaml", options: options).run())
+    }
+
+    @Test func aRecordedSessionReplaysToTheSameFingerprint() throws {
+        let (directory, journal, result) = try Self.recordedPaperSession(every: 20, seconds: 2)
         try journal.save(result)
         #expect(result.fills > 0)
         let outcome = try Replay.run("last", journal: journal, options: Backtest.Options(logger: Self.quiet))
@@ -124,23 +135,8 @@ import TrellisHost
     /// the inputs are not taken again after the failure, and the run's end still commits its
     /// orders and marks the run halted in the journal.
     @Test func aFullInputsFileHaltsAndTheOrdersAreStillJournaled() throws {
-        let feed = try Self.postingFeed()
-        let data = Repository.path("data/GOOG.csv")
-        let text = Self.graph(
-            feed: feed, extra: "live: { warmup: false }",
-            nodes: """
-                  feed: { use: posting-feed, params: { path: \(data), symbol: GOOG, every_us: 200 } }
-                  trend: { use: sma-cross, inputs: [feed], params: { fast: 10, slow: 20, quantity: 0.9999, sizing: equity } }
-                """)
-        let directory = Repository.temporaryDirectory()
-        let journal = try Journal(path: directory + "/journal.sqlite")
-        var options = Backtest.Options(logger: Self.quiet)
-        options.mode = .paper
-        options.stopAfter = .seconds(3)
-        options.recordIn = journal
         // A fresh inputs file has its schema in 2 pages; room for about 40 KiB of inputs more.
-        options.inputsPageLimit = 12
-        let result = try Backtest.prepare(text: text, file: directory + "/paper.yaml", options: options).run()
+        let (_, journal, result) = try Self.recordedPaperSession(every: 200, seconds: 3) { $0.inputsPageLimit = 12 }
         let halt = try #require(result.live?.halt, "the run halted")
         #expect(halt.contains("cannot record inputs in") && halt.contains("journal.inputs.sqlite") && halt.contains("disk is full"), "\(halt)")
         #expect(result.fills > 0, "the strategy traded before the file filled")
