@@ -14,7 +14,8 @@ import TrellisHost
         // "é" twice: precomposed, and "e" with a combining accent (equal to Swift's `==`, not in bytes).
         let texts = ["", "trend", "GOOG", "drawdown", "a reason, with words", "ünïcode ✓", "caf\u{E9}", "cafe\u{301}"]
         let numbers = [
-            0.0, -0.0, 100, 169.02, -3.5e-9, 1.7976931348623157e308, 5e-324, 33.804, .nan, -.nan, Double(nan: 7, signaling: false), .infinity,
+            0.0, -0.0, 100, 169.02, -3.5e-9, .greatestFiniteMagnitude, .leastNonzeroMagnitude, 1e300, 33.804, .nan, -.nan, Double(nan: 7, signaling: false),
+            .infinity,
             -.infinity,
         ]
         return (0..<20_000).map { index in
